@@ -1,0 +1,52 @@
+import type { FrameMode } from '../shared/protocol';
+import type { Clock } from './clock';
+import type { IDisposable } from './lifecycle';
+import type { SourceSpec } from './spec';
+
+/** Where a source delivers data. Every method is safe to call at any time, also after the session ended. */
+export interface SourceSink {
+  /** Replaces the whole window (replace-mode sources). */
+  frame(x: ArrayLike<number>, series: readonly { name: string; values: ArrayLike<number> }[]): void;
+  /** Appends one sample of series `name` at `x` (append-mode sources). */
+  sample(name: string, x: number, y: number): void;
+  /** Reports inputs that could not be parsed (counted and shown, never thrown). */
+  malformed(count: number, example?: string): void;
+  /** Error state with a message, or `undefined` to clear it. */
+  error(message: string | undefined): void;
+  /** A state text such as "waiting for /tmp/x.log"; `undefined` clears it. */
+  status(message: string | undefined): void;
+  /** The source has finished for good (e.g. "exit code 1"); data is kept. */
+  ended(message: string): void;
+  /** A line for the "Live Plot" output channel. */
+  log(message: string): void;
+}
+
+/** A data source. One per session, started once, disposed with its session. */
+export interface Source extends IDisposable {
+  /** `replace`: every tick a fresh frame; `append`: streaming samples. */
+  readonly mode: FrameMode;
+  /** Human description of where the data comes from (Show Info). */
+  readonly endpoint: string;
+  /** Starts producing into `sink`. May throw (bad options, refused): the session then shows the error. */
+  start(sink: SourceSink): void;
+  /** Polling sources produce here, once a period. `points` is the current window. */
+  tick?(now: number, points: number): void;
+}
+
+/** What a source factory receives besides its spec. */
+export interface SourceContext {
+  readonly clock: Clock;
+  readonly workspaceTrusted: boolean;
+  /** Counts of OS resources, shared by all sources, reported in diagnostics. */
+  readonly resources: ResourceCounters;
+}
+
+/** Live counts of OS resources held by sources. */
+export interface ResourceCounters {
+  sockets: number;
+  processes: number;
+  watchers: number;
+}
+
+/** Creates a source for a spec; throws an Error with a clear message for bad options. */
+export type SourceFactory = (spec: SourceSpec, ctx: SourceContext) => Source;

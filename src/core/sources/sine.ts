@@ -1,0 +1,72 @@
+import type { Source, SourceFactory, SourceSink } from '../source';
+import type { SourceSpec } from '../spec';
+
+interface SineOptions {
+  waves: number;
+  frequencyHz: number;
+  sampleRateHz: number;
+}
+
+function readOptions(spec: SourceSpec): SineOptions {
+  const waves = spec.waves ?? 3;
+  const frequencyHz = spec.frequencyHz ?? 0.2;
+  const sampleRateHz = spec.sampleRateHz ?? 20;
+  if (typeof waves !== 'number' || !Number.isInteger(waves) || waves < 1 || waves > 16) {
+    throw new Error('source.waves must be a whole number from 1 to 16');
+  }
+  if (typeof frequencyHz !== 'number' || !(frequencyHz > 0) || frequencyHz > 1000) {
+    throw new Error('source.frequencyHz must be a number in (0, 1000]');
+  }
+  if (typeof sampleRateHz !== 'number' || !(sampleRateHz > 0) || sampleRateHz > 100_000) {
+    throw new Error('source.sampleRateHz must be a number in (0, 100000]');
+  }
+  return { waves, frequencyHz, sampleRateHz };
+}
+
+/**
+ * A few synthetic waves sampled over time at `sampleRateHz`, appended (streaming
+ * mode). Samples between two ticks are generated at the tick, with their own
+ * timestamps, so the curve does not depend on the refresh period.
+ */
+export class SineSource implements Source {
+  readonly mode = 'append' as const;
+  readonly endpoint: string;
+  private sink: SourceSink | undefined;
+  private nextT: number | undefined;
+  private readonly names: string[];
+  private readonly row: Float64Array;
+
+  constructor(private readonly opts: SineOptions) {
+    this.endpoint = `${opts.waves} sine wave(s) at ${opts.frequencyHz} Hz, ${opts.sampleRateHz} samples/s (generated)`;
+    this.names = Array.from({ length: opts.waves }, (_, i) => `sine${i + 1}`);
+    this.row = new Float64Array(opts.waves);
+  }
+
+  start(sink: SourceSink): void {
+    this.sink = sink;
+  }
+
+  tick(now: number, points: number): void {
+    const sink = this.sink;
+    if (!sink) return;
+    const dt = 1000 / this.opts.sampleRateHz;
+    // Never generate more than a window's worth at once (e.g. after a long pause of the host).
+    let t = this.nextT ?? now;
+    if (now - t > dt * points) t = now - dt * (points - 1);
+    for (; t <= now; t += dt) {
+      const s = t / 1000;
+      for (let w = 0; w < this.opts.waves; w++) {
+        const f = this.opts.frequencyHz * (w + 1);
+        this.row[w] = Math.sin(2 * Math.PI * f * s + w) / (w + 1);
+        sink.sample(this.names[w]!, t, this.row[w]!);
+      }
+    }
+    this.nextT = t;
+  }
+
+  dispose(): void {
+    this.sink = undefined;
+  }
+}
+
+export const createSineSource: SourceFactory = (spec) => new SineSource(readOptions(spec));
