@@ -4,7 +4,7 @@ import { Disposable, DisposableMap, DisposableStore, IDisposable } from './lifec
 import { DisposeReason, errorMessage, Owner, Session, SessionInfo, SessionLimits } from './session';
 import type { ResourceCounters } from './source';
 import type { SourceRegistry } from './sources/registry';
-import { SpecError, SpecLimits, validateSpec } from './spec';
+import { ResolvedSpec, SpecError, SpecLimits, validateSpec } from './spec';
 
 /** Settings the manager reads on every create. */
 export interface ManagerLimits extends Omit<SpecLimits, 'knownKinds'>, SessionLimits {
@@ -81,6 +81,24 @@ export class SessionManager extends Disposable {
   }
 
   /**
+   * Validates `input` as `create` would (spec and source options) without
+   * starting anything. Throws SpecError naming the bad field.
+   */
+  check(input: unknown): ResolvedSpec {
+    const spec = validateSpec(input, this.specLimits());
+    try {
+      this.opts.registry.get(spec.source.kind)!(spec.source, this.sourceContext()).dispose();
+    } catch (e) {
+      throw new SpecError('source', `was refused: ${errorMessage(e)}`);
+    }
+    return spec;
+  }
+
+  private sourceContext() {
+    return { clock: this.opts.clock, workspaceTrusted: this.opts.workspaceTrusted?.() ?? true, resources: this.resources };
+  }
+
+  /**
    * Validates `input` and starts a session owned by `owner`.
    * Throws SpecError (bad spec or source options) or LimitError; nothing starts then.
    */
@@ -97,11 +115,7 @@ export class SessionManager extends Disposable {
     const factory = this.opts.registry.get(spec.source.kind)!;
     let source;
     try {
-      source = factory(spec.source, {
-        clock: this.opts.clock,
-        workspaceTrusted: this.opts.workspaceTrusted?.() ?? true,
-        resources: this.resources,
-      });
+      source = factory(spec.source, this.sourceContext());
     } catch (e) {
       throw new SpecError('source', `was refused: ${errorMessage(e)}`);
     }

@@ -48,5 +48,9 @@ export interface ResourceCounters {
   watchers: number;
 }
 
-/** Creates a source for a spec; throws an Error with a clear message for bad options. */
+/**
+ * Creates a source for a spec; throws an Error with a clear message for bad
+ * options. Must not acquire resources (sockets, processes): that is `start`'s job,
+ * so that a spec can be checked by creating and disposing a source.
+ */
 export type SourceFactory = (spec: SourceSpec, ctx: SourceContext) => Source;

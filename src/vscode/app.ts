@@ -1,0 +1,307 @@
+import * as vscode from 'vscode';
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { SystemClock } from '../core/clock';
+import { Emitter } from '../core/event';
+import { Disposable, toDisposable } from '../core/lifecycle';
+import { demoNotebook } from '../core/liveplotFile';
+import { errorMessage, Session } from '../core/session';
+import { SessionManager } from '../core/sessionManager';
+import { createBuiltinRegistry } from '../core/sources/registry';
+import { InvalidMessageLog } from '../core/viewMessages';
+import type { DisposeReason, LivePlotApi, OpenSessionOptions, SessionHandle } from './api';
+import { readLimits } from './config';
+import { CommandId, Commands, CONTEXT_HAS_SESSIONS, NOTEBOOK_TYPE, OUTPUT_CHANNEL_NAME } from './ids';
+import { LivePlotController } from './notebook/controller';
+import { NotebookSessions } from './notebook/notebookSessions';
+import { LivePlotSerializer } from './notebook/serializer';
+import { PanelController } from './panels';
+import { formatPeriod, SessionNode, SessionTree, TreeNode } from './tree';
+
+const RECONCILE_INTERVAL_MS = 5000;
+
+/** Everything the extension builds on activation; disposing it ends every session. */
+export class LivePlotApp extends Disposable {
+  readonly api: LivePlotApi;
+  private readonly output: vscode.LogOutputChannel;
+  private readonly clock = new SystemClock();
+  private readonly manager: SessionManager;
+  private readonly panels: PanelController;
+  private readonly notebooks: NotebookSessions;
+  private readonly tree: SessionTree;
+  private readonly status: vscode.StatusBarItem;
+
+  constructor(context: vscode.ExtensionContext) {
+    super();
+    this.output = this._register(vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true }));
+    const log = (line: string) => this.output.info(line);
+    const registry = createBuiltinRegistry();
+    this.manager = new SessionManager({
+      clock: this.clock,
+      registry,
+      limits: readLimits,
+      workspaceTrusted: () => vscode.workspace.isTrusted,
+      newId: randomUUID,
+      log,
+    });
+    const invalid = new InvalidMessageLog((l) => this.output.warn(l));
+    const notify = (m: string) => void vscode.window.showErrorMessage(m);
+
+    this.panels = this._register(new PanelController(this.manager, context.extensionUri, invalid, notify));
+    this.notebooks = this._register(new NotebookSessions(this.manager, invalid, log));
+    this._register(vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new LivePlotSerializer(), { transientOutputs: false }));
+    this._register(new LivePlotController(this.manager));
+    this.tree = this._register(new SessionTree(this.manager));
+
+    this.status = this._register(vscode.window.createStatusBarItem('livePlot.sessions', vscode.StatusBarAlignment.Left, 50));
+    this.status.name = 'Live Plot Sessions';
+    this.status.command = Commands.showInfo;
+    this.updateStatus();
+    this.status.show();
+    this._register(this.manager.onDidCreateSession(() => this.updateStatus()));
+    this._register(this.manager.onDidDisposeSession(() => {
+      this.updateStatus();
+      this.tree.prune();
+    }));
+
+    const timer = setInterval(() => this.manager.reconcile(), RECONCILE_INTERVAL_MS);
+    this._register(toDisposable(() => clearInterval(timer)));
+    this.registerCommands();
+    this.registerDiagnosticsFile();
+    this.api = this.createApi(registry);
+    log(`Live Plot Sessions activated (VS Code ${vscode.version}).`);
+  }
+
+  private updateStatus(): void {
+    const n = this.manager.size;
+    this.status.text = `$(graph-line) ${n}`;
+    this.status.tooltip = `Live Plot: ${n} live session${n === 1 ? '' : 's'} — click for info`;
+    this.status.accessibilityInformation = { label: `Live Plot: ${n} live sessions` };
+    void vscode.commands.executeCommand('setContext', CONTEXT_HAS_SESSIONS, n > 0);
+  }
+
+  // ------------------------------------------------------------------ commands
+
+  private registerCommands(): void {
+    const reg = (id: CommandId, fn: (...args: any[]) => unknown) =>
+      this._register(
+        vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+          try {
+            return await fn(...args);
+          } catch (e) {
+            this.output.error(`Command ${id} failed: ${errorMessage(e)}`);
+            void vscode.window.showErrorMessage(`Live Plot: ${errorMessage(e)}`);
+            return undefined;
+          }
+        }),
+      );
+    reg(Commands.newSession, (kind?: unknown, title?: unknown) =>
+      this.newSession(typeof kind === 'string' ? kind : undefined, typeof title === 'string' ? title : undefined),
+    );
+    reg(Commands.closeAll, () => {
+      const n = this.manager.disposeAll('user-closed');
+      this.output.info(`Close All: ended ${n} session(s).`);
+      return n;
+    });
+    reg(Commands.showInfo, () => this.showInfo());
+    reg(Commands.openDemoNotebook, () => this.openDemoNotebook());
+    reg(Commands.showLog, () => this.output.show(true));
+    reg(Commands.reveal, async (node?: TreeNode) => {
+      const s = await this.pickSession(node, 'Reveal which session?');
+      if (s && !this.panels.reveal(s.id) && !(await this.notebooks.reveal(s.id))) {
+        void vscode.window.showInformationMessage(`Live Plot: "${s.title}" has no view to reveal.`);
+      }
+    });
+    reg(Commands.pause, async (node?: TreeNode) => (await this.pickSession(node, 'Pause which session?'))?.pause());
+    reg(Commands.resume, async (node?: TreeNode) => (await this.pickSession(node, 'Resume which session?'))?.resume());
+    reg(Commands.close, async (node?: TreeNode) => (await this.pickSession(node, 'Close which session?'))?.dispose('user-closed'));
+    reg(Commands.setPeriod, async (node?: TreeNode, value?: number) => {
+      const s = await this.pickSession(node, 'Set the period of which session?');
+      if (!s) return;
+      const limits = readLimits();
+      const v =
+        value ??
+        (await askNumber(`Refresh period of "${s.title}" in ms (${limits.minPeriodMs}–${limits.maxPeriodMs})`, s.periodMs, (n) =>
+          n > 0 ? undefined : 'Enter a positive number of milliseconds',
+        ));
+      if (v !== undefined) s.setPeriod(v);
+    });
+    reg(Commands.setPoints, async (node?: TreeNode, value?: number) => {
+      const s = await this.pickSession(node, 'Set the window of which session?');
+      if (!s) return;
+      const max = readLimits().maxPoints;
+      const v =
+        value ??
+        (await askNumber(`Number of points of "${s.title}" (1–${max})`, s.points, (n) =>
+          Number.isInteger(n) && n >= 1 && n <= max ? undefined : `Enter a whole number from 1 to ${max}`,
+        ));
+      if (v !== undefined) s.setPoints(v);
+    });
+  }
+
+  private async pickSession(node: TreeNode | string | undefined, placeHolder: string): Promise<Session | undefined> {
+    if (typeof node === 'string') return this.manager.get(node);
+    if (node && (node as SessionNode).kind === 'session') return this.manager.get((node as SessionNode).sessionId);
+    const sessions = this.manager.list();
+    if (sessions.length === 0) {
+      void vscode.window.showInformationMessage('Live Plot: there is no live session.');
+      return undefined;
+    }
+    if (sessions.length === 1) return sessions[0];
+    const pick = await vscode.window.showQuickPick(
+      sessions.map((s) => ({ label: s.title, description: `${s.owner.group} · ${s.state}`, detail: s.id, session: s })),
+      { placeHolder },
+    );
+    return pick?.session;
+  }
+
+  private async newSession(kind?: string, title?: string): Promise<string | undefined> {
+    const kinds = [
+      { label: 'random', description: "the seed's demo: a fresh frame of random values every period" },
+      { label: 'sine', description: 'a few sine waves, streaming' },
+    ];
+    const picked = kind ?? (await vscode.window.showQuickPick(kinds, { placeHolder: 'Source of the new live plot', title: 'Live Plot: New Session' }))?.label;
+    if (!picked) return undefined;
+    const name =
+      title ??
+      (await vscode.window.showInputBox({
+        title: 'Live Plot: New Session',
+        prompt: 'Title of the plot (optional)',
+        placeHolder: picked.charAt(0).toUpperCase() + picked.slice(1),
+      }));
+    if (name === undefined) return undefined;
+    const session = this.panels.open({ source: { kind: picked }, ...(name.trim() ? { title: name.trim() } : {}) });
+    return session.id;
+  }
+
+  private showInfo(): string {
+    const sessions = this.manager.list().map((s) => s.info());
+    const lines = [`Live Plot Sessions: ${sessions.length} live session${sessions.length === 1 ? '' : 's'}`];
+    for (const s of sessions) {
+      lines.push(
+        `  • "${s.title}" [${s.ownerKind}: ${s.group}] source ${s.sourceKind} — ${s.endpoint}; ${s.state}${s.status ? ` (${s.status})` : ''}; every ${formatPeriod(s.periodMs)}; ${s.points} points; ${s.rate.toFixed(1)} updates/s; id ${s.id}`,
+      );
+    }
+    const d = this.manager.diagnostics();
+    lines.push(`  timers ${d.timers}, views ${d.views}, sockets ${d.sockets}, processes ${d.processes}, watchers ${d.watchers}`);
+    for (const l of lines) this.output.info(l);
+    this.output.show(true);
+    void vscode.window.showInformationMessage(`Live Plot: ${sessions.length} live session${sessions.length === 1 ? '' : 's'} (details in the "Live Plot" output).`);
+    return lines.join('\n');
+  }
+
+  private async openDemoNotebook(): Promise<void> {
+    const demo = demoNotebook();
+    const data = new vscode.NotebookData(
+      demo.cells.map(
+        (c) =>
+          new vscode.NotebookCellData(
+            c.kind === 'markdown' ? vscode.NotebookCellKind.Markup : vscode.NotebookCellKind.Code,
+            c.value,
+            c.language ?? (c.kind === 'markdown' ? 'markdown' : 'json'),
+          ),
+      ),
+    );
+    const nb = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
+    await vscode.window.showNotebookDocument(nb);
+  }
+
+  // ------------------------------------------------------------------ API
+
+  private createApi(registry: ReturnType<typeof createBuiltinRegistry>): LivePlotApi {
+    const manager = this.manager;
+    const onCreate = this._register(new Emitter<import('./api').SessionInfo>());
+    const onDispose = this._register(new Emitter<{ session: import('./api').SessionInfo; reason: DisposeReason }>());
+    this._register(manager.onDidCreateSession((s) => onCreate.fire(s)));
+    this._register(manager.onDidDisposeSession((e) => onDispose.fire(e)));
+    return {
+      openSession: async (spec, options?: OpenSessionOptions): Promise<SessionHandle> => {
+        let handleDisposed = false;
+        const ownerInfo = { kind: 'api' as const, group: 'API', groupKey: 'api', alive: () => !handleDisposed };
+        let session: Session;
+        if (options?.show === false) {
+          session = manager.create(spec, { kind: 'api', group: 'API', groupKey: 'api', isAlive: () => !handleDisposed });
+        } else {
+          session = this.panels.open(spec, ownerInfo);
+        }
+        const ended = new Emitter<DisposeReason>();
+        let endReason: DisposeReason | undefined;
+        session.onDidDispose((reason) => {
+          endReason = reason;
+          ended.fire(reason);
+          ended.dispose();
+        });
+        return {
+          id: session.id,
+          onDidDispose: (listener, thisArgs, disposables) => {
+            if (endReason !== undefined) {
+              // Already ended: tell the late subscriber at once.
+              queueMicrotask(() => listener.call(thisArgs, endReason!));
+              return toDisposable(() => undefined);
+            }
+            return ended.event(listener, thisArgs, disposables as any);
+          },
+          dispose: () => {
+            if (handleDisposed) return;
+            handleDisposed = true;
+            session.dispose('api-disposed');
+          },
+        };
+      },
+      get sessions() {
+        return manager.list().map((s) => s.info());
+      },
+      onDidCreateSession: onCreate.event,
+      onDidDisposeSession: onDispose.event,
+      registerSource: (kind, factory) => {
+        const d = registry.register(kind, factory);
+        return { dispose: () => d.dispose() };
+      },
+      diagnostics: () => manager.diagnostics(),
+      reconcile: () => manager.reconcile(),
+    };
+  }
+
+  /** For tests in a real VS Code: keeps live diagnostics in the file named by LIVEPLOT_DIAGNOSTICS_FILE. */
+  private registerDiagnosticsFile(): void {
+    const file = process.env.LIVEPLOT_DIAGNOSTICS_FILE;
+    if (!file) return;
+    let pending = false;
+    const write = () => {
+      if (pending) return;
+      pending = true;
+      setTimeout(() => {
+        pending = false;
+        if (this.isDisposed) return;
+        const body = { at: Date.now(), ...this.manager.diagnostics(), sessions: this.manager.diagnostics().sessions, list: this.manager.list().map((s) => s.info()) };
+        writeFile(file, JSON.stringify(body)).catch(() => undefined);
+      }, 50);
+    };
+    this._register(this.manager.onDidCreateSession(write));
+    this._register(this.manager.onDidDisposeSession(write));
+    this._register(this.manager.onDidChangeSession(write));
+    this._register(this.manager.onDidChangeStats(write));
+    const t = setInterval(write, 1000);
+    this._register(toDisposable(() => clearInterval(t)));
+    write();
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    // Sessions first, so that their ends are logged and every owner sees them go.
+    this.manager.dispose();
+    super.dispose();
+  }
+}
+
+async function askNumber(prompt: string, value: number, validate: (n: number) => string | undefined): Promise<number | undefined> {
+  const text = await vscode.window.showInputBox({
+    prompt,
+    value: String(value),
+    validateInput: (t) => {
+      const n = Number(t);
+      return t.trim() === '' || !Number.isFinite(n) ? 'Enter a number' : validate(n);
+    },
+  });
+  return text === undefined ? undefined : Number(text);
+}

@@ -1,0 +1,44 @@
+import type { ViewToHostMessage } from '../shared/protocol';
+import type { Session } from '../core/session';
+import { errorMessage } from '../core/session';
+
+/**
+ * Applies a validated control message from a view to its session. Shared by
+ * panels and notebook outputs. Returns an error text for the user, if any.
+ */
+export function applyControl(session: Session, msg: ViewToHostMessage): string | undefined {
+  switch (msg.type) {
+    case 'setPeriod':
+      session.setPeriod(msg.periodMs);
+      return undefined;
+    case 'setPoints':
+      try {
+        session.setPoints(msg.points);
+      } catch (e) {
+        return errorMessage(e);
+      }
+      return undefined;
+    case 'pause':
+      session.pause();
+      return undefined;
+    case 'resume':
+      session.resume();
+      return undefined;
+    case 'visibility':
+      session.setViewVisible(msg.viewId, msg.visible);
+      return undefined;
+    case 'detach':
+      session.detachView(msg.viewId);
+      return undefined;
+    case 'close':
+      session.dispose('user-closed');
+      return undefined;
+    case 'attach':
+      // Attaching is owner-specific (panel vs. output) and handled by the caller.
+      return undefined;
+    default: {
+      const never: never = msg;
+      return `unhandled message ${String(never)}`;
+    }
+  }
+}
