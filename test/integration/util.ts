@@ -12,12 +12,12 @@ export async function getApi(): Promise<LivePlotApi> {
 }
 
 /** Polls `fn` until it returns a truthy value or the time runs out (then fails with `what`). */
-export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   let last: T | undefined;
   for (;;) {
     last = await fn();
-    if (last) return last;
+    if (last) return last as NonNullable<T>;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }

@@ -24,6 +24,12 @@ export class LivePlotController extends Disposable {
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'Runs session specs as live plots';
     this.controller.executeHandler = (cells) => this.execute(cells);
+    // The only controller for .liveplot notebooks: preferred, so that Run needs no kernel pick.
+    const prefer = (nb: vscode.NotebookDocument) => {
+      if (nb.notebookType === NOTEBOOK_TYPE) this.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
+    };
+    vscode.workspace.notebookDocuments.forEach(prefer);
+    this._register(vscode.workspace.onDidOpenNotebookDocument(prefer));
   }
 
   private async execute(cells: vscode.NotebookCell[]): Promise<void> {
