@@ -31,12 +31,31 @@ function main(): void {
   const post = (msg: ViewToHostMessage): void => vscode.postMessage(msg);
   const view = new PlotView(root, post, { viewId, closeLabel: 'Close', layout: 'fill' });
 
+  // What the panel serializer needs to bring this panel back after a reload:
+  // the session spec, kept current with the period and points chosen since.
+  let spec: Record<string, unknown> | undefined;
+  try {
+    const parsed: unknown = JSON.parse(root.dataset.spec ?? '');
+    if (parsed && typeof parsed === 'object') spec = parsed as Record<string, unknown>;
+  } catch {
+    spec = undefined;
+  }
+  const saveState = (periodMs?: number, points?: number): void => {
+    if (!spec) return;
+    if (periodMs !== undefined) spec.periodMs = periodMs;
+    if (points !== undefined) spec.points = points;
+    vscode.setState({ spec });
+  };
+  saveState();
+
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     const data = event.data;
     // From the host, so trusted; the shape check only keeps stray messages out.
     if (data && typeof data === 'object' && typeof (data as { type?: unknown }).type === 'string') {
       // Panels receive Float64Array columns as they are; decoding is a no-op then.
-      view.handle(decodeMessage(data as HostToViewMessage));
+      const msg = decodeMessage(data as HostToViewMessage);
+      view.handle(msg);
+      if ((msg.type === 'info' || msg.type === 'snapshot') && msg.viewId === viewId) saveState(msg.info.periodMs, msg.info.points);
     }
   });
   window.addEventListener(

@@ -5,7 +5,7 @@ import type { SessionManager } from '../core/sessionManager';
 import { InvalidMessageLog, parseViewMessage } from '../core/viewMessages';
 import type { HostToViewMessage } from '../shared/protocol';
 import { PANEL_VIEW_TYPE } from './ids';
-import { applyControl } from './viewControl';
+import { applyControl } from '../core/viewControl';
 import { localRoots, panelHtml } from './webviewHtml';
 
 /** What a panel page persists so that the panel comes back after a reload. */
@@ -78,7 +78,7 @@ export class PanelController extends Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity.svg');
     const binding = new PanelBinding(panel, session, this.invalid, this.notify, () => this.bindings.deleteAndLeak(session.id));
     this.bindings.set(session.id, binding);
-    panel.webview.html = panelHtml(panel.webview, this.extensionUri, session.title);
+    panel.webview.html = panelHtml(panel.webview, this.extensionUri, session.title, session.currentSpec());
     return binding;
   }
 

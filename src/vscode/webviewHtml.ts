@@ -10,7 +10,7 @@ export function localRoots(extensionUri: vscode.Uri): vscode.Uri[] {
  * The panel page: a strict CSP (`default-src 'none'`), scripts only with a
  * per-load nonce, styles and fonts only from the extension.
  */
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, spec: unknown): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
   const csp = [
@@ -30,7 +30,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, tit
 <title>${escapeHtml(title)}</title>
 </head>
 <body>
-<div id="root" class="lp-panel"></div>
+<div id="root" class="lp-panel" data-spec="${escapeHtml(JSON.stringify(spec))}"></div>
 <script type="module" nonce="${nonce}" src="${asset('dist', 'webview', 'panel.js')}"></script>
 </body>
 </html>`;

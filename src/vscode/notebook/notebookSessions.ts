@@ -5,7 +5,7 @@ import type { SessionManager } from '../../core/sessionManager';
 import { InvalidMessageLog, parseViewMessage } from '../../core/viewMessages';
 import { encodeMessage } from '../../shared/codec';
 import { HostToViewMessage, LIVE_PLOT_MIME, RENDERER_ID } from '../../shared/protocol';
-import { applyControl } from '../viewControl';
+import { applyControl } from '../../core/viewControl';
 
 const decoder = new TextDecoder();
 

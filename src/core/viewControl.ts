@@ -1,6 +1,6 @@
 import type { ViewToHostMessage } from '../shared/protocol';
-import type { Session } from '../core/session';
-import { errorMessage } from '../core/session';
+import type { Session } from './session';
+import { errorMessage } from './session';
 
 /**
  * Applies a validated control message from a view to its session. Shared by
