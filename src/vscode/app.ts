@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { SystemClock } from '../core/clock';
 import { Emitter } from '../core/event';
@@ -266,13 +267,24 @@ export class LivePlotApp extends Disposable {
   private registerDiagnosticsFile(): void {
     const file = process.env.LIVEPLOT_DIAGNOSTICS_FILE;
     if (!file) return;
+    // Several windows (extension hosts) may share one server: the newest one owns the file.
+    const token = `${process.pid}-${randomUUID()}`;
+    const ownerFile = `${file}.owner`;
+    writeFileSync(ownerFile, token);
+    const owns = () => {
+      try {
+        return readFileSync(ownerFile, 'utf8') === token;
+      } catch {
+        return false;
+      }
+    };
     let pending = false;
     const write = () => {
       if (pending) return;
       pending = true;
       setTimeout(() => {
         pending = false;
-        if (this.isDisposed) return;
+        if (this.isDisposed || !owns()) return;
         const body = { at: Date.now(), ...this.manager.diagnostics(), sessions: this.manager.diagnostics().sessions, list: this.manager.list().map((s) => s.info()) };
         writeFile(file, JSON.stringify(body)).catch(() => undefined);
       }, 50);

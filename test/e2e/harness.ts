@@ -286,3 +286,15 @@ export const mochaHooks = {
     fs.rmSync(path.dirname(env.workspace), { recursive: true, force: true });
   },
 };
+
+/** Opens the "Live Plot" activity bar container (the session tree). */
+export async function showTree(page: Page): Promise<void> {
+  const item = page.locator('.part.activitybar .action-item .action-label[aria-label^="Live Plot"]').first();
+  const container = page.locator('[id="workbench.view.extension.livePlot"]');
+  if (!(await container.isVisible().catch(() => false))) await item.click({ force: true }); // the count badge covers the icon
+  await container.waitFor({ state: 'visible', timeout: 15_000 });
+}
+
+export function treeRows(page: Page) {
+  return page.locator('[id="workbench.view.extension.livePlot"] .monaco-list-row');
+}

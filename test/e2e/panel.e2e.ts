@@ -1,7 +1,7 @@
 // End to end through the real UI: a panel session from the command palette.
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
-import { findFrame, newWorkbenchPage, runCommand, screenshot, waitFor, waitForDiagnostics } from './harness';
+import { findFrame, newWorkbenchPage, runCommand, screenshot, showTree, treeRows, waitFor, waitForDiagnostics } from './harness';
 
 interface Diag {
   sessions: number;
@@ -12,18 +12,6 @@ interface Diag {
 
 async function attr(frame: Frame, name: string): Promise<string | null> {
   return frame.locator('.lp-root').first().getAttribute(name);
-}
-
-/** Opens the "Live Plot" activity bar container (the session tree). */
-export async function showTree(page: Page): Promise<void> {
-  const item = page.locator('.part.activitybar .action-item .action-label[aria-label^="Live Plot"]').first();
-  const container = page.locator('[id="workbench.view.extension.livePlot"]');
-  if (!(await container.isVisible().catch(() => false))) await item.click({ force: true }); // the count badge covers the icon
-  await container.waitFor({ state: 'visible', timeout: 15_000 });
-}
-
-export function treeRows(page: Page) {
-  return page.locator('[id="workbench.view.extension.livePlot"] .monaco-list-row');
 }
 
 describe('panel session (real UI)', function () {
@@ -73,11 +61,9 @@ describe('panel session (real UI)', function () {
     await row.first().filter({ hasText: '250 ms' }).waitFor({ timeout: 5000 });
 
     // The points control: 250 points at the next tick.
-    const points = frame.locator('vscode-textfield.lp-points');
-    await points.click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type('250');
-    await page.keyboard.press('Enter');
+    const points = frame.locator('vscode-textfield.lp-points input');
+    await points.fill('250');
+    await points.press('Enter');
     await waitFor(async () => (await attr(frame, 'data-points')) === '250', 10_000, { message: '250 points in the chart' });
     await screenshot(page, 'panel');
 

@@ -9,6 +9,7 @@ import { isBlank, NumberScanner } from './number';
  * - `name:v1;v2` / `name:t1:v1;t2:v2` several samples of one series, each with or without a timestamp
  * - `>name:value`                     optional `>` prefix (Teleplot's serial form)
  * - `name§unit:value`, `name:value§unit`  unit on the name or after the values (dropped)
+ * - blanks (spaces, tabs) around the line, the name, numbers and flags are ignored
  * - `name,label:value`                Teleplot's widget label (dropped; the series is `name`)
  * - `…|flags`                         comma-separated flags after the last `|`:
  *   `xy` / `xyz`: each sample is `x:y[:timestamp]` / `x:y:z[:timestamp]`, plotted as series
@@ -17,8 +18,9 @@ import { isBlank, NumberScanner } from './number';
  *
  * Defined outcomes of everything else:
  * - empty / blank lines: ignored (not counted);
- * - Teleplot logs (`>:text`, `>timestamp:text` is a series named by digits, see below), commands
- *   (`|cmd|`), 3D shapes (`3D|…`) and images (`JPG|…`, `PNG|…`): not plotted, counted as text;
+ * - Teleplot logs (`>:text`), commands (`|cmd|`), 3D shapes (`3D|…`) and images (`JPG|…`,
+ *   `PNG|…`): not plotted, counted as text (a timestamped log `>1627551892437:text` reads as a
+ *   series named by the digits with a text value, so it is malformed);
  * - NaN, ±Infinity, non-numeric values or timestamps, numbers that overflow to ±Infinity
  *   (e.g. `1e999`), empty names, names with control characters or U+FFFD (binary garbage),
  *   names over {@link MAX_NAME_LENGTH}, lines without `:`, lines with no sample, samples with
@@ -36,12 +38,17 @@ export const MAX_NAME_LENGTH = 256;
 export type SampleCallback = (name: string, x: number, y: number) => void;
 
 /** What one line turned out to be. */
-export const enum LineKind {
-  Empty = 0,
-  Samples = 1,
-  Malformed = 2,
-  Text = 3,
-}
+export const LineKind = {
+  /** Blank: ignored, not counted. */
+  Empty: 0,
+  /** Samples were emitted. */
+  Samples: 1,
+  /** Rejected and counted. */
+  Malformed: 2,
+  /** Valid but not plottable (text telemetry, logs, commands, 3D, images); counted as text. */
+  Text: 3,
+} as const;
+export type LineKind = (typeof LineKind)[keyof typeof LineKind];
 
 /** Running counts of a parser. */
 export interface ParseCounts {
@@ -108,6 +115,7 @@ export class TeleplotParser implements ParseCounts {
     let c = text.charCodeAt(start);
     if (c === GT) {
       start++;
+      while (start < end && isBlank(text.charCodeAt(start))) start++;
       // ">:text" and ">" alone are Teleplot log lines.
       if (start === end || text.charCodeAt(start) === COLON) return this.textLine();
       c = text.charCodeAt(start);
@@ -136,6 +144,12 @@ export class TeleplotParser implements ParseCounts {
     }
     if (colon < 0) return this.bad(text, start, end);
     if (nameEnd < 0) nameEnd = colon;
+    if (nameEnd > start && isBlank(text.charCodeAt(nameEnd - 1))) {
+      // "temp : 21": the name is trimmed (rare, so the hash is simply redone).
+      while (nameEnd > start && isBlank(text.charCodeAt(nameEnd - 1))) nameEnd--;
+      hash = 0;
+      for (let i = start; i < nameEnd; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
+    }
     const nameLen = nameEnd - start;
     if (nameLen === 0 || nameLen > MAX_NAME_LENGTH) return this.bad(text, start, end);
 

@@ -1,8 +1,13 @@
 import { Emitter } from '../event';
 import { IDisposable, toDisposable } from '../lifecycle';
 import type { SourceFactory } from '../source';
+import { createApiSource } from './api';
+import { commandSourceFactory } from './command';
+import { fileSourceFactory } from './file';
+import { createHttpSource } from './http';
 import { createRandomSource } from './random';
 import { createSineSource } from './sine';
+import { UdpAddress, UdpHub, udpSourceFactory } from './udp';
 
 /** Source kinds by name; other extensions add kinds through the API. */
 export class SourceRegistry {
@@ -36,10 +41,26 @@ export class SourceRegistry {
   }
 }
 
-/** A registry with the built-in kinds. */
-export function createBuiltinRegistry(): SourceRegistry {
+/** What the built-in sources take from the host (settings, workspace). Read at each session's creation. */
+export interface BuiltinSourceOptions {
+  /** Default UDP address and port (settings `livePlot.udp.address` / `livePlot.udp.port`); a spec may override them. */
+  readonly udp?: () => UdpAddress | undefined;
+  /** Folder for `command` (its cwd) and relative `file` paths: the workspace folder. Default: the host's cwd. */
+  readonly cwd?: () => string | undefined;
+  /** Lines for the "Live Plot" output channel from shared parts (the UDP sockets). */
+  readonly log?: (line: string) => void;
+}
+
+/** A registry with the built-in kinds; it owns its UDP hub (one socket per address:port). */
+export function createBuiltinRegistry(options: BuiltinSourceOptions = {}): SourceRegistry {
   const r = new SourceRegistry();
+  const hub = new UdpHub(options.log);
   r.register('random', createRandomSource);
   r.register('sine', createSineSource);
+  r.register('udp', udpSourceFactory(hub, options.udp));
+  r.register('command', commandSourceFactory(options.cwd));
+  r.register('file', fileSourceFactory(options.cwd));
+  r.register('http', createHttpSource);
+  r.register('api', createApiSource);
   return r;
 }

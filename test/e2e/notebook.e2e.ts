@@ -1,0 +1,102 @@
+// End to end through the real UI: live plots in notebook outputs.
+import * as assert from 'node:assert/strict';
+import type { Frame, Page } from 'playwright-core';
+import { findFrame, newWorkbenchPage, runCommand, screenshot, showTree, sleep, treeRows, waitFor, waitForDiagnostics } from './harness';
+
+interface Info { id: string; title: string; ownerKind: string; group: string; views: number; visibleViews: number }
+interface Diag { sessions: number; timers: number; views: number; list: Info[] }
+
+async function outputRoots(frame: Frame) {
+  return frame.locator('.lp-root[data-session]:not([data-session=""])');
+}
+
+async function updatesOf(frame: Frame): Promise<number[]> {
+  return (await outputRoots(frame)).evaluateAll((els) => els.map((e) => Number((e as unknown as { dataset: Record<string, string> }).dataset.updates)));
+}
+
+describe('notebook sessions (real UI)', function () {
+  this.timeout(240_000);
+  let page: Page;
+  before(async () => {
+    page = await newWorkbenchPage();
+  });
+  after(async () => {
+    await page?.close();
+  });
+  afterEach(async () => {
+    // Leave nothing behind for the next test, even after a failure.
+    await runCommand(page, 'Live Plot: Close All Sessions').catch(() => undefined);
+    await runCommand(page, 'View: Revert and Close Editor').catch(() => undefined);
+  });
+
+  it('demo notebook: run all → charts update; re-run → new ids, still one session per output; clear all → 0', async () => {
+    await runCommand(page, 'Live Plot: Open Demo Notebook');
+    await page.locator('.notebook-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await runCommand(page, 'Notebook: Run All');
+    let d = await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 2 && x.timers === 2 && x.views === 2, 45_000);
+    assert.deepEqual(d.list.map((s) => s.ownerKind), ['output', 'output']);
+
+    const frame = await findFrame(page, '.lp-root[data-session]:not([data-session=""])', 30_000);
+    await waitFor(async () => (await outputRoots(frame)).count().then((n) => n === 2), 20_000, { message: 'two live outputs' });
+    const u1 = await updatesOf(frame);
+    await waitFor(async () => (await updatesOf(frame)).every((u, i) => u > u1[i]!), 15_000, { message: 'both charts to update' });
+    await screenshot(page, 'notebook-outputs');
+
+    await showTree(page);
+    await treeRows(page).filter({ hasText: 'Random' }).first().waitFor({ timeout: 10_000 });
+    assert.equal(await treeRows(page).count(), 3, 'one notebook group with two sessions');
+    await screenshot(page, 'notebook-tree');
+
+    // Re-run: every output is replaced, each gets a new session, the old ones end.
+    const before = d.list.map((s) => s.id);
+    await runCommand(page, 'Notebook: Run All');
+    d = await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 2 && x.list.every((s) => !before.includes(s.id)), 20_000);
+    assert.equal(d.timers, 2);
+    await waitFor(async () => (await treeRows(page).count()) === 3, 10_000, { message: 'the tree to show one session per output' });
+
+    await runCommand(page, 'Notebook: Clear All Outputs');
+    await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 0 && x.timers === 0 && x.views === 0, 15_000);
+    await waitFor(async () => (await treeRows(page).count()) === 0, 10_000, { message: 'the tree to empty' });
+  });
+
+  it('an output that scrolls out of view keeps its session, and shows it again when scrolled back', async () => {
+    // Take keyboard focus back from the closed notebook's webview.
+    await page.locator('.part.editor').click({ position: { x: 200, y: 200 }, force: true });
+    await runCommand(page, 'Go to File...');
+    await page.locator('.quick-input-widget input').fill('long.liveplot');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'long.liveplot' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.notebook-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await runCommand(page, 'Notebook: Run All');
+    let d = await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 1 && x.list[0]?.visibleViews === 1, 45_000);
+    const id = d.list[0]!.id;
+
+    const list = page.locator('.notebook-editor .monaco-list').first();
+    const box = (await list.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 10 && !(d.list[0]?.visibleViews === 0); i++) {
+      await page.mouse.wheel(0, 3000);
+      await sleep(300);
+      d = (await waitForDiagnostics<Diag>(undefined, () => true)) as Diag;
+    }
+    d = await waitForDiagnostics<Diag>(undefined, (x) => x.list[0]?.visibleViews === 0, 15_000);
+    assert.equal(d.sessions, 1);
+    assert.equal(d.list[0]!.id, id, 'same session while out of view');
+    await screenshot(page, 'notebook-scrolled-away');
+    await sleep(1500); // it keeps recording while unseen
+
+    for (let i = 0; i < 10 && !(d.list[0]?.visibleViews === 1); i++) {
+      await page.mouse.wheel(0, -3000);
+      await sleep(300);
+      d = (await waitForDiagnostics<Diag>(undefined, () => true)) as Diag;
+    }
+    d = await waitForDiagnostics<Diag>(undefined, (x) => x.list[0]?.visibleViews === 1, 15_000);
+    assert.equal(d.list[0]!.id, id, 'still the same session');
+    const frame = await findFrame(page, `.lp-root[data-session="${id}"]`, 20_000);
+    const points = Number(await frame.locator(`.lp-root[data-session="${id}"]`).getAttribute('data-points'));
+    assert.ok(points >= 30, `the history is shown again (${points} points)`);
+    await screenshot(page, 'notebook-scrolled-back');
+    await runCommand(page, 'Notebook: Clear All Outputs');
+    await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 0 && x.timers === 0, 15_000);
+  });
+});
