@@ -295,6 +295,12 @@ export class LivePlotApp extends Disposable {
     this._register(this.manager.onDidChangeStats(write));
     const t = setInterval(write, 1000);
     this._register(toDisposable(() => clearInterval(t)));
+    // Runs after the manager ended every session (see dispose): the last word of this host.
+    this._register(
+      toDisposable(() => {
+        if (owns()) writeFileSync(file, JSON.stringify({ at: Date.now(), deactivated: true, ...this.manager.diagnostics(), list: [] }));
+      }),
+    );
     write();
   }
 

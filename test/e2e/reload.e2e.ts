@@ -1,0 +1,44 @@
+// Deactivation and restore, through a real window reload.
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { findFrame, newWorkbenchPage, runCommand, waitForDiagnostics, waitForExtensionReady } from './harness';
+
+interface Diag { sessions: number; timers: number; views: number; deactivated?: boolean; list: { id: string; title: string }[] }
+
+describe('window reload (real UI)', function () {
+  this.timeout(180_000);
+  let page: Page;
+  before(async () => {
+    page = await newWorkbenchPage();
+  });
+  after(async () => {
+    await runCommand(page, 'Live Plot: Close All Sessions').catch(() => undefined);
+    await page?.close();
+  });
+
+  it('deactivation ends every session; the panel comes back with a fresh session', async () => {
+    await runCommand(page, 'Live Plot: New Session…');
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'sine' }).first().waitFor({ timeout: 10_000 });
+    await input.fill('sine');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Title of the plot' }).waitFor({ timeout: 10_000 });
+    await input.fill('Survives reload');
+    await page.keyboard.press('Enter');
+    const before = await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 1 && x.views === 1, 30_000);
+    const oldId = before.list[0]!.id;
+
+    await runCommand(page, 'Developer: Reload Window');
+    // The old extension host's last word: everything ended.
+    const last = await waitForDiagnostics<Diag>(undefined, (x) => x.deactivated === true, 30_000);
+    assert.deepEqual([last.sessions, last.timers, last.views], [0, 0, 0]);
+
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+    await waitForExtensionReady(page);
+    const after = await waitForDiagnostics<Diag>(undefined, (x) => !x.deactivated && x.sessions === 1 && x.views === 1, 60_000);
+    assert.equal(after.list[0]!.title, 'Survives reload');
+    assert.notEqual(after.list[0]!.id, oldId, 'a fresh session');
+    const frame = await findFrame(page, '.lp-root[data-session]:not([data-session=""])', 30_000);
+    assert.equal(await frame.locator('.lp-root').first().getAttribute('data-session'), after.list[0]!.id);
+  });
+});
