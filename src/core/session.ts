@@ -118,7 +118,8 @@ export class Session extends Disposable {
   constructor(
     readonly id: string,
     private readonly spec: ResolvedSpec,
-    private readonly source: Source,
+    /** Where the data comes from (one per session). */
+    readonly source: Source,
     readonly owner: Owner,
     private readonly clock: Clock,
     private readonly limits: SessionLimits,

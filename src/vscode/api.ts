@@ -18,7 +18,7 @@ export interface SessionHandle extends vscode.Disposable {
   /** Fires once when the session ends, whatever ended it. */
   readonly onDidDispose: vscode.Event<DisposeReason>;
   /** Pushes samples into an `api`-kind session: `{ name: value }` or `[{ name, x?, y }]`. */
-  push?(samples: unknown): void;
+  push?(samples: unknown): number | void;
 }
 
 /** What `activate()` returns: the contract other extensions and tests rely on. */

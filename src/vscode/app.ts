@@ -11,7 +11,8 @@ import { SessionManager } from '../core/sessionManager';
 import { createBuiltinRegistry } from '../core/sources/registry';
 import { InvalidMessageLog } from '../core/viewMessages';
 import type { DisposeReason, LivePlotApi, OpenSessionOptions, SessionHandle } from './api';
-import { readLimits } from './config';
+import { readLimits, readUdp } from './config';
+import { ApiSource } from '../core/sources/api';
 import { CommandId, Commands, CONTEXT_HAS_SESSIONS, NOTEBOOK_TYPE, OUTPUT_CHANNEL_NAME } from './ids';
 import { LivePlotController } from './notebook/controller';
 import { NotebookSessions } from './notebook/notebookSessions';
@@ -36,7 +37,14 @@ export class LivePlotApp extends Disposable {
     super();
     this.output = this._register(vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true }));
     const log = (line: string) => this.output.info(line);
-    const registry = createBuiltinRegistry();
+    const registry = createBuiltinRegistry({
+      udp: readUdp,
+      cwd: () => {
+        const f = vscode.workspace.workspaceFolders?.[0];
+        return f?.uri.scheme === 'file' ? f.uri.fsPath : undefined;
+      },
+      log,
+    });
     this.manager = new SessionManager({
       clock: this.clock,
       registry,
@@ -160,6 +168,7 @@ export class LivePlotApp extends Disposable {
     const kinds = [
       { label: 'random', description: "the seed's demo: a fresh frame of random values every period" },
       { label: 'sine', description: 'a few sine waves, streaming' },
+      { label: 'udp', description: `telemetry lines (Teleplot format) on UDP ${readUdp().address}:${readUdp().port}` },
     ];
     const picked = kind ?? (await vscode.window.showQuickPick(kinds, { placeHolder: 'Source of the new live plot', title: 'Live Plot: New Session' }))?.label;
     if (!picked) return undefined;
@@ -234,6 +243,10 @@ export class LivePlotApp extends Disposable {
         });
         return {
           id: session.id,
+          push: (samples: unknown) => {
+            if (session.source instanceof ApiSource) return session.source.push(samples);
+            throw new Error('push() needs a session whose source kind is "api"');
+          },
           onDidDispose: (listener, thisArgs, disposables) => {
             if (endReason !== undefined) {
               // Already ended: tell the late subscriber at once.

@@ -30,3 +30,8 @@ export function readLimits(): ManagerLimits {
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(Math.max(v, lo), hi);
 }
+
+/** Address and port of the shared UDP telemetry socket. */
+export function readUdp(): { address: string; port: number } {
+  return { address: readSetting('udp.address', '127.0.0.1'), port: readSetting('udp.port', 47269) };
+}

@@ -24,6 +24,8 @@ export interface Settings {
   'periodControl.min': number;
   'periodControl.max': number;
   'periodControl.step': number;
+  'udp.address': string;
+  'udp.port': number;
 }
 export const SETTING_KEYS: readonly (keyof Settings)[] = [
   'defaultPeriodMs',
@@ -34,6 +36,8 @@ export const SETTING_KEYS: readonly (keyof Settings)[] = [
   'periodControl.min',
   'periodControl.max',
   'periodControl.step',
+  'udp.address',
+  'udp.port',
 ];
 
 export const VIEW_CONTAINER_ID = 'livePlot';

@@ -19,6 +19,10 @@ describe('notebook sessions (real UI)', function () {
   let page: Page;
   before(async () => {
     page = await newWorkbenchPage();
+    // A new window may restore editors of the previous one: start from nothing.
+    await runCommand(page, 'View: Close All Editors').catch(() => undefined);
+    await runCommand(page, 'Live Plot: Close All Sessions');
+    await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 0, 15_000);
   });
   after(async () => {
     await page?.close();
@@ -60,12 +64,11 @@ describe('notebook sessions (real UI)', function () {
   });
 
   it('an output that scrolls out of view keeps its session, and shows it again when scrolled back', async () => {
-    // Take keyboard focus back from the closed notebook's webview.
-    await page.locator('.part.editor').click({ position: { x: 200, y: 200 }, force: true });
-    await runCommand(page, 'Go to File...');
-    await page.locator('.quick-input-widget input').fill('long.liveplot');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'long.liveplot' }).first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
+    // Open it from the Explorer, as a user would.
+    await page.locator('.part.activitybar .action-label[aria-label^="Explorer"]').first().click({ force: true });
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'long.liveplot' }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await row.dblclick();
     await page.locator('.notebook-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
     await runCommand(page, 'Notebook: Run All');
     let d = await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 1 && x.list[0]?.visibleViews === 1, 45_000);

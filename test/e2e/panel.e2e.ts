@@ -19,6 +19,9 @@ describe('panel session (real UI)', function () {
   let page: Page;
   before(async () => {
     page = await newWorkbenchPage();
+    await runCommand(page, 'View: Close All Editors').catch(() => undefined);
+    await runCommand(page, 'Live Plot: Close All Sessions');
+    await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 0, 15_000);
   });
   after(async () => {
     await page?.close();

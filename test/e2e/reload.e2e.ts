@@ -10,6 +10,10 @@ describe('window reload (real UI)', function () {
   let page: Page;
   before(async () => {
     page = await newWorkbenchPage();
+    // A new window may restore editors of the previous one: start from nothing.
+    await runCommand(page, 'View: Close All Editors').catch(() => undefined);
+    await runCommand(page, 'Live Plot: Close All Sessions');
+    await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 0, 15_000);
   });
   after(async () => {
     await runCommand(page, 'Live Plot: Close All Sessions').catch(() => undefined);

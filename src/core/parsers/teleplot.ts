@@ -309,7 +309,6 @@ function isSpecialPrefix(text: string, start: number, bar: number): boolean {
 export function excerpt(text: string, start: number, end: number): string {
   const max = 120;
   const s = text.slice(start, Math.min(end, start + max));
-  // eslint-disable-next-line no-control-regex
   const printable = s.replace(/[\u0000-\u001f\u007f\ufffd]/g, '�');
   return end - start > max ? printable + '…' : printable;
 }

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LineSplitter, TextLineParser } from '../parsers/lines';
 import type { Clock } from '../clock';
@@ -10,7 +10,7 @@ import { booleanOption, checkKnownOptions, errorCode, MalformedReport, messageOf
 /** Time between SIGTERM and SIGKILL when a session ends. */
 export const KILL_GRACE_MS = 1000;
 /** How often a dying process group is checked. */
-const REAP_POLL_MS = 25;
+const REAP_POLL_MS = 50;
 /** After SIGKILL, give up waiting for the group after this long (and say so in the log). */
 const REAP_GIVE_UP_MS = 5000;
 /** After the program exited, wait this long for its output to close before showing "ended". */
@@ -181,7 +181,7 @@ export class CommandSource implements Source {
     if (!this.releaseIfGone() && !this.disposed && this.reapTimer === undefined) {
       this.reapTimer = setInterval(() => {
         if (this.disposed || this.releaseIfGone()) this.stopReaping();
-      }, 500);
+      }, 2000);
       this.reapTimer.unref?.();
     }
     // Output normally closes right after exit; a child that inherited it may keep it open.
@@ -216,10 +216,12 @@ export class CommandSource implements Source {
     if (process.platform === 'win32') return !this.exited;
     try {
       process.kill(-this.pid, 0);
-      return true;
     } catch (e) {
       return errorCode(e) === 'EPERM';
     }
+    // The group exists, but maybe only as zombies (ended processes whose new
+    // parent, often PID 1, has not collected them yet): those do not count.
+    return process.platform !== 'linux' || liveMembersOnLinux(this.pid);
   }
 
   /** Counts the process group gone once the program has exited and nothing of the group is left. */
@@ -283,6 +285,30 @@ export class CommandSource implements Source {
     if (this.reapTimer !== undefined) clearInterval(this.reapTimer);
     this.reapTimer = undefined;
   }
+}
+
+/** Whether a process of group `pgid` exists that is not a zombie (reads /proc; used only while a group ends). */
+function liveMembersOnLinux(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const e of entries) {
+    const c = e.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${e}/stat`, 'latin1');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3);
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+  }
+  return false;
 }
 
 const COMMAND_OPTIONS = ['command', 'args', 'cwd', 'shell', 'env'] as const;
