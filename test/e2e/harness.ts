@@ -298,3 +298,22 @@ export async function showTree(page: Page): Promise<void> {
 export function treeRows(page: Page) {
   return page.locator('[id="workbench.view.extension.livePlot"] .monaco-list-row');
 }
+
+/** A new window may restore editors of the previous one: close them and every session. */
+export async function startFromNothing(page: Page): Promise<void> {
+  await runCommand(page, 'View: Close All Editors').catch(() => undefined);
+  await runCommand(page, 'Live Plot: Close All Sessions');
+  await waitForDiagnostics<{ sessions: number }>(undefined, (x) => x.sessions === 0, 15_000);
+}
+
+/** "Live Plot: New Session…" from the palette: picks `kind`, types `title`. */
+export async function newSessionFromPalette(page: Page, kind: string, title: string): Promise<void> {
+  await runCommand(page, 'Live Plot: New Session…');
+  const input = page.locator('.quick-input-widget input');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: kind }).first().waitFor({ timeout: 10_000 });
+  await input.fill(kind);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget', { hasText: 'Title of the plot' }).waitFor({ timeout: 10_000 });
+  await input.fill(title);
+  await page.keyboard.press('Enter');
+}

@@ -1,7 +1,7 @@
 // End to end through the real UI: a panel session from the command palette.
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
-import { findFrame, newWorkbenchPage, runCommand, screenshot, showTree, treeRows, waitFor, waitForDiagnostics } from './harness';
+import { findFrame, newWorkbenchPage, screenshot, showTree, treeRows, waitFor, waitForDiagnostics, newSessionFromPalette, startFromNothing } from './harness';
 
 interface Diag {
   sessions: number;
@@ -19,23 +19,14 @@ describe('panel session (real UI)', function () {
   let page: Page;
   before(async () => {
     page = await newWorkbenchPage();
-    await runCommand(page, 'View: Close All Editors').catch(() => undefined);
-    await runCommand(page, 'Live Plot: Close All Sessions');
-    await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 0, 15_000);
+    await startFromNothing(page);
   });
   after(async () => {
     await page?.close();
   });
 
   it('New Session from the palette opens a live chart, listed in the tree; the period control drives the rate; Close ends it', async () => {
-    await runCommand(page, 'Live Plot: New Session…');
-    const input = page.locator('.quick-input-widget input');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'random' }).first().waitFor({ timeout: 10_000 });
-    await input.fill('random');
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: 'Title of the plot' }).waitFor({ timeout: 10_000 });
-    await input.fill('E2E Random');
-    await page.keyboard.press('Enter');
+    await newSessionFromPalette(page, 'random', 'E2E Random');
 
     const frame = await findFrame(page, '.lp-root[data-session]:not([data-session=""])', 30_000);
     // The chart's data changes from one period to the next.

@@ -1,7 +1,7 @@
 // Deactivation and restore, through a real window reload.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { findFrame, newWorkbenchPage, runCommand, waitForDiagnostics, waitForExtensionReady } from './harness';
+import { findFrame, newWorkbenchPage, runCommand, waitForDiagnostics, waitForExtensionReady, newSessionFromPalette, startFromNothing } from './harness';
 
 interface Diag { sessions: number; timers: number; views: number; deactivated?: boolean; list: { id: string; title: string }[] }
 
@@ -10,10 +10,7 @@ describe('window reload (real UI)', function () {
   let page: Page;
   before(async () => {
     page = await newWorkbenchPage();
-    // A new window may restore editors of the previous one: start from nothing.
-    await runCommand(page, 'View: Close All Editors').catch(() => undefined);
-    await runCommand(page, 'Live Plot: Close All Sessions');
-    await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 0, 15_000);
+    await startFromNothing(page);
   });
   after(async () => {
     await runCommand(page, 'Live Plot: Close All Sessions').catch(() => undefined);
@@ -21,14 +18,7 @@ describe('window reload (real UI)', function () {
   });
 
   it('deactivation ends every session; the panel comes back with a fresh session', async () => {
-    await runCommand(page, 'Live Plot: New Session…');
-    const input = page.locator('.quick-input-widget input');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'sine' }).first().waitFor({ timeout: 10_000 });
-    await input.fill('sine');
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: 'Title of the plot' }).waitFor({ timeout: 10_000 });
-    await input.fill('Survives reload');
-    await page.keyboard.press('Enter');
+    await newSessionFromPalette(page, 'sine', 'Survives reload');
     const before = await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 1 && x.views === 1, 30_000);
     const oldId = before.list[0]!.id;
 
