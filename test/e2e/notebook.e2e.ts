@@ -16,11 +16,14 @@ async function updatesOf(frame: Frame): Promise<number[]> {
 
 /** "Notebook: Run All" needs the notebook to have focus: give it focus by clicking a markdown cell, then retry. */
 async function runAll(page: Page): Promise<void> {
+  // Click into the notebook (its first lines are a markdown cell) so that it has focus.
+  const box = (await page.locator('.notebook-editor .monaco-list').first().boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + 15);
   try {
     await runCommand(page, 'Notebook: Run All');
   } catch {
     await page.keyboard.press('Escape');
-    await page.locator('.notebook-editor .markdown-cell-row').first().click({ force: true });
+    await page.mouse.click(box.x + box.width / 2, box.y + 15);
     await runCommand(page, 'Notebook: Run All');
   }
 }
@@ -41,7 +44,7 @@ describe('notebook sessions (real UI)', function () {
     await runCommand(page, 'View: Revert and Close Editor').catch(() => undefined);
   });
 
-  it('demo notebook: run all → charts update; re-run → new ids, still one session per output; clear all → 0', async () => {
+  it('demo notebook: run all → charts update; re-run all / one cell → new ids, one session per output; Stop; clear all → 0', async () => {
     await runCommand(page, 'Live Plot: Open Demo Notebook');
     await page.locator('.notebook-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
     await runAll(page);
@@ -65,6 +68,33 @@ describe('notebook sessions (real UI)', function () {
     d = await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 2 && x.list.every((s) => !before.includes(s.id)), 20_000);
     assert.equal(d.timers, 2);
     await waitFor(async () => (await treeRows(page).count()) === 3, 10_000, { message: 'the tree to show one session per output' });
+
+    // Re-run ONE cell with its own run button: that output gets a new session, the other keeps its own.
+    const beforeOne = d.list.map((s) => s.id);
+    // The notebook's list scrolls on its own: wheel back to the top so the first cell is on screen.
+    const nbBox = (await page.locator('.notebook-editor .monaco-list').first().boundingBox())!;
+    await page.mouse.move(nbBox.x + nbBox.width / 2, nbBox.y + nbBox.height / 2);
+    for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -5000);
+    await sleep(500);
+    const firstCode = page.locator('.notebook-editor .code-cell-row').first();
+    await firstCode.hover({ force: true });
+    await firstCode.locator('.run-button-container .action-label').first().click({ force: true });
+    d = await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 2 && x.list.some((s) => !beforeOne.includes(s.id)), 20_000);
+    assert.equal(d.list.filter((s) => beforeOne.includes(s.id)).length, 1, 'the other output kept its session');
+    assert.equal(d.timers, 2);
+
+    // The Stop button in an output ends its session and leaves the last frame in place.
+    const out = await findFrame(page, '.lp-root[data-session]:not([data-session=""])', 20_000);
+    const stopped = out.locator('.lp-root[data-state="running"]').first();
+    const stoppedId = await stopped.getAttribute('data-session');
+    const pointsBefore = Number(await stopped.getAttribute('data-points'));
+    await stopped.locator('vscode-button.lp-close').click();
+    d = await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 1 && !x.list.some((s) => s.id === stoppedId), 15_000);
+    assert.equal(d.timers, 1);
+    const ended = out.locator(`.lp-root[data-session="${stoppedId}"]`);
+    await waitFor(async () => (await ended.getAttribute('data-state')) === 'ended', 10_000, { message: 'the stopped output to show "ended"' });
+    assert.ok(Number(await ended.getAttribute('data-points')) >= Math.min(pointsBefore, 1), 'the last frame stays');
+    await screenshot(page, 'notebook-stopped');
 
     await runCommand(page, 'Notebook: Clear All Outputs');
     await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 0 && x.timers === 0 && x.views === 0, 15_000);
