@@ -298,3 +298,23 @@ describe('notebook sessions', function () {
     await expectDiagnostics(api, { sessions: 0, timers: 0 });
   });
 });
+
+describe('notebook views', function () {
+  this.timeout(60_000);
+  afterEach(async () => closeEverything(await getApi()));
+
+  it('reloading the notebook webview re-attaches views: same session, one view', async () => {
+    const api = await getApi();
+    const { nb } = await openNotebook([{ source: { kind: 'random' }, periodMs: 250 }]);
+    await runCells(nb, codeCells(nb));
+    await expectDiagnostics(api, { sessions: 1, timers: 1, views: 1 }, 20_000);
+    const id = outputSessions(api, nb)[0]!.id;
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('workbench.action.webview.reloadWebviewAction'), 'VS Code has "Reload Webviews"');
+    await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
+    await sleep(2000);
+    await expectDiagnostics(api, { sessions: 1, timers: 1, views: 1 }, 20_000);
+    assert.equal(outputSessions(api, nb)[0]!.id, id, 'the same session');
+    assert.equal(outputSessions(api, nb)[0]!.visibleViews, 1);
+  });
+});

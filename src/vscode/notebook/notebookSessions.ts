@@ -152,6 +152,15 @@ export class NotebookSessions extends Disposable {
     }
     const old = this.views.get(viewId);
     if (old) this.manager.get(old.sessionId)?.detachView(viewId);
+    // One view per session and editor: a renderer that attaches again for the same
+    // output in the same editor replaces its earlier view (the webview reloaded, or
+    // the output was re-rendered without a dispose in between).
+    for (const [otherId, v] of this.views) {
+      if (otherId !== viewId && v.sessionId === session.id && v.editor === editor) {
+        this.views.delete(otherId);
+        session.detachView(otherId);
+      }
+    }
     this.views.set(viewId, { sessionId: session.id, editor });
     const visible = vscode.window.visibleNotebookEditors.includes(editor);
     session.attachView({ id: viewId, post: (m) => this.post(editor, m) }, visible);
