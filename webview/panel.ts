@@ -55,7 +55,11 @@ function main(): void {
       // Panels receive Float64Array columns as they are; decoding is a no-op then.
       const msg = decodeMessage(data as HostToViewMessage);
       view.handle(msg);
-      if ((msg.type === 'info' || msg.type === 'snapshot') && msg.viewId === viewId) saveState(msg.info.periodMs, msg.info.points);
+      if ((msg.type === 'info' || msg.type === 'snapshot') && msg.viewId === viewId) {
+        // The y range set since (from the view or the tree) comes back after a reload too.
+        if (spec && msg.info.yRange !== undefined) spec.yRange = msg.info.yRange;
+        saveState(msg.info.periodMs, msg.info.points);
+      }
     }
   });
   window.addEventListener(

@@ -1,5 +1,8 @@
 import type { Columns } from '../shared/protocol';
 
+/** Most series one session records; samples of further new series are dropped (and said so). */
+export const MAX_SERIES = 64;
+
 /**
  * A columnar ring buffer: x plus one Float64Array per series, all of the same
  * capacity (the window in points). Preallocated; grows only when the window grows.
@@ -20,7 +23,7 @@ export class ColumnRing {
   private _total = 0;
   private _generation = 0;
 
-  constructor(capacity: number, private readonly maxSeries = 64) {
+  constructor(capacity: number, private readonly maxSeries = MAX_SERIES) {
     this._capacity = Math.max(1, capacity | 0);
     this.x = new Float64Array(this._capacity);
   }
@@ -100,9 +103,13 @@ export class ColumnRing {
     for (let i = 0; i < n; i++) this.cols[i]![phys] = values[i]!;
   }
 
-  /** Replaces the whole contents with a frame (truncated to the capacity, newest kept). */
-  replace(x: ArrayLike<number>, series: readonly { name: string; values: ArrayLike<number> }[]): void {
-    for (const s of series) this.series(s.name);
+  /**
+   * Replaces the whole contents with a frame (truncated to the capacity, newest kept).
+   * Returns the names of series dropped because of the series limit (usually none).
+   */
+  replace(x: ArrayLike<number>, series: readonly { name: string; values: ArrayLike<number> }[]): string[] {
+    const dropped: string[] = [];
+    for (const s of series) if (this.series(s.name) < 0) dropped.push(s.name);
     const n = Math.min(x.length, this._capacity);
     const off = x.length - n;
     this.start = 0;
@@ -117,6 +124,7 @@ export class ColumnRing {
     }
     this._total += n;
     this._generation++;
+    return dropped;
   }
 
   /** Changes the capacity, keeping the newest rows. */

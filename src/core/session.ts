@@ -1,10 +1,10 @@
-import type { FrameMode, HostToViewMessage, SessionState, ViewSessionInfo } from '../shared/protocol';
+import type { FrameMode, HostToViewMessage, SessionState, ViewSessionInfo, YRange } from '../shared/protocol';
 import type { Clock, TimerHandle } from './clock';
 import { Emitter } from './event';
 import { Disposable, toDisposable } from './lifecycle';
-import { ColumnRing } from './ringBuffer';
+import { ColumnRing, MAX_SERIES } from './ringBuffer';
 import type { Source, SourceSink } from './source';
-import { checkPoints, clampPeriod, ResolvedSpec, SourceSpec } from './spec';
+import { checkPoints, checkYRange, clampPeriod, ResolvedSpec, SourceSpec } from './spec';
 
 /** Who a session belongs to; the session lives exactly as long as its owner. */
 export type OwnerKind = 'panel' | 'output' | 'api';
@@ -60,6 +60,23 @@ export interface SessionInfo {
   readonly visibleViews: number;
   readonly malformed: number;
   readonly createdAt: number;
+  /** The y axis: `'auto'` or a fixed `[min, max]`. */
+  readonly yRange: YRange;
+  /** Time window in seconds (append mode), if the spec set one. */
+  readonly windowSeconds?: number;
+}
+
+/** A view asked the host to export: the window's data as CSV, or a PNG it rendered. */
+export type ExportRequest =
+  | { readonly kind: 'csv'; readonly viewId: string }
+  | { readonly kind: 'png'; readonly viewId: string; readonly dataUrl: string };
+
+/** No view can render the chart (none attached, or none visible). */
+export class NoVisibleViewError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoVisibleViewError';
+  }
 }
 
 /** Limits a session needs at run time (from settings). */
@@ -94,6 +111,9 @@ export class Session extends Disposable {
   private readonly _onDidUpdate = new Emitter<void>();
   /** New data was recorded at a tick. */
   readonly onDidUpdate = this._onDidUpdate.event;
+  private readonly _onDidRequestExport = new Emitter<ExportRequest>();
+  /** A view asked to export (the host asks where to save). */
+  readonly onDidRequestExport = this._onDidRequestExport.event;
 
   readonly title: string;
   readonly createdAt: number;
@@ -108,12 +128,17 @@ export class Session extends Disposable {
   private ended: string | undefined;
   private errorText: string | undefined;
   private statusText: string | undefined;
+  /** Set once a limit dropped input (e.g. too many series); shown with the status. */
+  private limitText: string | undefined;
   private malformedCount = 0;
   private totalAtLastTick = 0;
   private generationAtLastTick = 0;
   private readonly updateTimes: number[] = [];
   private readonly sampleCounts: { t: number; n: number }[] = [];
   private disposeReason: DisposeReason | undefined;
+  private _yRange: YRange;
+  private readonly pngRequests = new Map<string, { resolve(dataUrl: string): void; reject(e: Error): void }>();
+  private pngRequestCount = 0;
 
   constructor(
     readonly id: string,
@@ -129,11 +154,13 @@ export class Session extends Disposable {
     this.title = spec.title;
     this._periodMs = clampPeriod(spec.periodMs, limits);
     this._points = spec.points;
+    this._yRange = spec.yRange ?? 'auto';
     this.ring = new ColumnRing(spec.points);
     this.createdAt = clock.now();
     this.lastTickAt = this.createdAt;
     this._register(this._onDidChangeInfo);
     this._register(this._onDidUpdate);
+    this._register(this._onDidRequestExport);
     this._register(toDisposable(() => this.clearTimer()));
   }
 
@@ -145,6 +172,9 @@ export class Session extends Disposable {
   }
   get paused(): boolean {
     return this._paused;
+  }
+  get yRange(): YRange {
+    return this._yRange;
   }
   get mode(): FrameMode {
     return this.source.mode;
@@ -180,11 +210,15 @@ export class Session extends Disposable {
   private readonly sink: SourceSink = {
     frame: (x, series) => {
       if (this.isDisposed) return;
-      this.ring.replace(x, series);
+      const dropped = this.ring.replace(x, series);
+      if (dropped.length > 0) this.seriesLimitReached(dropped[0]!);
     },
     sample: (name, x, y) => {
       if (this.isDisposed) return;
-      if (!this.ring.push(name, x, y)) this.sink.malformed(1, `series limit reached (${name})`);
+      if (!this.ring.push(name, x, y)) {
+        this.sink.malformed(1);
+        this.seriesLimitReached(name);
+      }
     },
     malformed: (count) => {
       if (this.isDisposed || !(count > 0)) return;
@@ -209,6 +243,14 @@ export class Session extends Disposable {
       if (!this.isDisposed) this.log(`[${this.title}] ${message}`);
     },
   };
+
+  /** Says once (status and log) that new series are dropped; the series already recorded keep recording. */
+  private seriesLimitReached(name: string): void {
+    if (this.limitText !== undefined) return;
+    this.limitText = `series limit reached: at most ${MAX_SERIES} series per session; "${name.slice(0, 40)}" and further new series are not recorded (the first ${MAX_SERIES} are kept)`;
+    this.log(`Session "${this.title}" (${this.id}): ${this.limitText}`);
+    this.infoChanged();
+  }
 
   private setError(message: string | undefined): void {
     if (this.errorText === message) return;
@@ -302,6 +344,53 @@ export class Session extends Disposable {
     if (p === (this.pendingPoints ?? this._points)) return;
     this.pendingPoints = p;
     this.infoChanged();
+  }
+
+  /** Fixes the y axis to `[min, max]` or returns it to `'auto'`. Throws SpecError for an invalid range. */
+  setYRange(range: YRange): void {
+    if (this.isDisposed) return;
+    const r = checkYRange(range);
+    if (sameRange(r, this._yRange)) return;
+    this._yRange = r;
+    this.infoChanged();
+  }
+
+  // ------------------------------------------------------------------ export
+
+  /** A view asked to export; the host decides where to save. */
+  requestExport(request: ExportRequest): void {
+    if (this.isDisposed || !this.views.has(request.viewId)) return;
+    this._onDidRequestExport.fire(request);
+  }
+
+  /**
+   * Asks a visible view for a PNG of its chart. Rejects with NoVisibleViewError
+   * if no view is visible, and with an Error when the session ends or `cancel` runs.
+   */
+  requestPng(): { readonly result: Promise<string>; cancel(): void } {
+    const view = [...this.views.values()].find((v) => v.visible);
+    if (this.isDisposed || !view) {
+      const why = this.isDisposed ? 'the session has ended' : this.views.size ? 'its views are hidden' : 'it has no view';
+      return { result: Promise.reject(new NoVisibleViewError(`"${this.title}" cannot render a PNG: ${why}. Show its panel or output first.`)), cancel: () => undefined };
+    }
+    const requestId = `png-${++this.pngRequestCount}`;
+    const result = new Promise<string>((resolve, reject) => this.pngRequests.set(requestId, { resolve, reject }));
+    this.post(view, { type: 'renderPng', viewId: view.sink.id, requestId });
+    const cancel = () => {
+      const r = this.pngRequests.get(requestId);
+      this.pngRequests.delete(requestId);
+      r?.reject(new Error(`"${this.title}" did not render its chart in time`));
+    };
+    return { result, cancel };
+  }
+
+  /** A view answered a PNG request; false if nobody waits for `requestId`. */
+  resolvePng(requestId: string, dataUrl: string): boolean {
+    const r = this.pngRequests.get(requestId);
+    if (!r) return false;
+    this.pngRequests.delete(requestId);
+    r.resolve(dataUrl);
+    return true;
   }
 
   /** Freezes what views show; data keeps being recorded. */
@@ -410,6 +499,8 @@ export class Session extends Disposable {
       maxPoints: this.limits.maxPoints,
       rate: this.rate,
       malformed: this.malformedCount,
+      yRange: this._yRange,
+      ...(this.spec.windowSeconds === undefined ? {} : { windowSeconds: this.spec.windowSeconds }),
     };
   }
 
@@ -417,6 +508,7 @@ export class Session extends Disposable {
     if (this.disposeReason) return `ended (${this.disposeReason})`;
     if (this.ended !== undefined) return `ended (${this.ended})`;
     if (this.errorText !== undefined) return this.errorText;
+    if (this.limitText !== undefined) return this.statusText ? `${this.statusText}; ${this.limitText}` : this.limitText;
     return this.statusText;
   }
 
@@ -443,12 +535,14 @@ export class Session extends Disposable {
       visibleViews: visible,
       malformed: this.malformedCount,
       createdAt: this.createdAt,
+      yRange: this._yRange,
+      ...(this.spec.windowSeconds === undefined ? {} : { windowSeconds: this.spec.windowSeconds }),
     };
   }
 
   /** The spec as it is now (period and points included), e.g. for panel state. */
   currentSpec(): ResolvedSpec {
-    return { ...this.spec, periodMs: this._periodMs, points: this.pendingPoints ?? this._points };
+    return { ...this.spec, periodMs: this._periodMs, points: this.pendingPoints ?? this._points, yRange: this._yRange };
   }
 
   /** The data in the window, oldest first. */
@@ -474,10 +568,16 @@ export class Session extends Disposable {
     const info = this.viewInfo();
     for (const v of this.views.values()) this.post(v, { type: 'ended', viewId: v.sink.id, reason, info });
     this.views.clear();
+    for (const r of this.pngRequests.values()) r.reject(new Error(`"${this.title}" ended (${reason}) before it rendered its chart`));
+    this.pngRequests.clear();
     super.dispose();
     this._onDidDispose.fire(reason);
     this._onDidDispose.dispose();
   }
+}
+
+function sameRange(a: YRange, b: YRange): boolean {
+  return a === b || (a !== 'auto' && b !== 'auto' && a[0] === b[0] && a[1] === b[1]);
 }
 
 export function errorMessage(e: unknown): string {

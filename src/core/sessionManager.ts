@@ -5,6 +5,7 @@ import { DisposeReason, errorMessage, Owner, Session, SessionInfo, SessionLimits
 import type { ResourceCounters } from './source';
 import type { SourceRegistry } from './sources/registry';
 import { ResolvedSpec, SpecError, SpecLimits, validateSpec } from './spec';
+import { InvalidMessageLog } from './viewMessages';
 
 /** Settings the manager reads on every create. */
 export interface ManagerLimits extends Omit<SpecLimits, 'knownKinds'>, SessionLimits {
@@ -21,6 +22,8 @@ export interface Diagnostics {
   watchers: number;
   /** Sessions the periodic reconciliation had to end (should stay 0). */
   reaped: number;
+  /** Messages from views and renderers that were dropped as invalid. */
+  invalidMessages: number;
 }
 
 /** Too many sessions, or another limit from settings. */
@@ -38,6 +41,8 @@ export interface SessionManagerOptions {
   readonly workspaceTrusted?: () => boolean;
   readonly newId: () => string;
   readonly log?: (line: string) => void;
+  /** Warnings (invalid view messages); default: `log`. */
+  readonly warn?: (line: string) => void;
 }
 
 /** Creates, lists and ends sessions; the root of every session's life. */
@@ -45,6 +50,8 @@ export class SessionManager extends Disposable {
   private readonly sessions = new DisposableMap<string, Session>();
   private readonly subscriptions = new DisposableMap<string, IDisposable>();
   readonly resources: ResourceCounters = { sockets: 0, processes: 0, watchers: 0 };
+  /** The one log of invalid messages from views (panels and notebook outputs), once per kind. */
+  readonly invalidMessages: InvalidMessageLog;
   private reapedCount = 0;
   private lastStatsFire = -Infinity;
 
@@ -62,6 +69,7 @@ export class SessionManager extends Disposable {
   constructor(private readonly opts: SessionManagerOptions) {
     super();
     this._register(this.subscriptions);
+    this.invalidMessages = new InvalidMessageLog((line) => (opts.warn ?? opts.log)?.(line));
   }
 
   /** Ends every session (reason `extension-deactivated`), firing the events, then the manager. */
@@ -222,6 +230,7 @@ export class SessionManager extends Disposable {
       processes: this.resources.processes,
       watchers: this.resources.watchers,
       reaped: this.reapedCount,
+      invalidMessages: this.invalidMessages.count,
     };
   }
 }

@@ -2,6 +2,9 @@
  * The session spec: one JSON shape for the "New Session" command, `.liveplot`
  * cells, the notebook MIME payload, panel state and the extension API.
  */
+import type { YRange } from '../shared/protocol';
+
+export type { YRange };
 
 /** Where the data comes from; `kind` selects a registered source. */
 export interface SourceSpec {
@@ -15,6 +18,10 @@ export interface SessionSpec {
   readonly source: SourceSpec;
   readonly periodMs?: number;
   readonly points?: number;
+  /** The y axis: `"auto"` (default) or `[min, max]`. */
+  readonly yRange?: YRange;
+  /** Streaming (append-mode) sessions with a time axis show only the last N seconds. */
+  readonly windowSeconds?: number;
 }
 
 /** A validated spec with every default filled in. */
@@ -23,6 +30,9 @@ export interface ResolvedSpec {
   readonly source: SourceSpec;
   readonly periodMs: number;
   readonly points: number;
+  readonly yRange: YRange;
+  /** Absent: the window is `points` only. */
+  readonly windowSeconds?: number;
 }
 
 /** Bounds and defaults that come from settings. */
@@ -38,6 +48,8 @@ export interface SpecLimits {
 export const MAX_PERIOD_MS = 60_000;
 export const HARD_MAX_POINTS = 10_000_000;
 export const MAX_TITLE_LENGTH = 200;
+/** Longest time window (a day). */
+export const MAX_WINDOW_SECONDS = 86_400;
 
 export const DEFAULT_LIMITS: SpecLimits = {
   defaultPeriodMs: 1000,
@@ -57,7 +69,7 @@ export class SpecError extends Error {
 }
 
 /** Top-level fields allowed in a spec (`version` and `session` come with the notebook payload). */
-const TOP_LEVEL_FIELDS = new Set(['title', 'source', 'periodMs', 'points', 'version', 'session']);
+const TOP_LEVEL_FIELDS = new Set(['title', 'source', 'periodMs', 'points', 'yRange', 'windowSeconds', 'version', 'session']);
 
 /** Clamps a period into the allowed range. */
 export function clampPeriod(periodMs: number, limits: Pick<SpecLimits, 'minPeriodMs' | 'maxPeriodMs'>): number {
@@ -74,6 +86,32 @@ export function checkPoints(points: unknown, limits: Pick<SpecLimits, 'maxPoints
     throw new SpecError(field, `must be between 1 and ${max} (livePlot.maxPoints), got ${points}`);
   }
   return points;
+}
+
+/**
+ * Checks a y range: `"auto"` or `[min, max]` of finite numbers with min < max.
+ * Throws SpecError naming `field`.
+ */
+export function checkYRange(v: unknown, field = 'yRange'): YRange {
+  if (v === 'auto') return 'auto';
+  if (!Array.isArray(v) || v.length !== 2) {
+    throw new SpecError(field, `must be "auto" or [min, max] (two numbers), got ${describe(v)}`);
+  }
+  const [min, max] = v as unknown[];
+  const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && Math.abs(n) <= 1e300;
+  if (!finite(min) || !finite(max)) {
+    throw new SpecError(field, `must be "auto" or [min, max] of finite numbers, got [${describe(min)}, ${describe(max)}]`);
+  }
+  if (!(min < max)) throw new SpecError(field, `needs min < max, got [${min}, ${max}]`);
+  return [min, max];
+}
+
+/** Checks a time window in seconds; throws SpecError naming `field`. */
+export function checkWindowSeconds(v: unknown, field = 'windowSeconds'): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > MAX_WINDOW_SECONDS) {
+    throw new SpecError(field, `must be a number of seconds in (0, ${MAX_WINDOW_SECONDS}], got ${describe(v)}`);
+  }
+  return v;
 }
 
 /**
@@ -95,7 +133,7 @@ export function validateSpec(input: unknown, limits: SpecLimits = DEFAULT_LIMITS
   const obj = value as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
     if (!TOP_LEVEL_FIELDS.has(key)) {
-      throw new SpecError(key, `is not a known field (expected one of: title, source, periodMs, points)`);
+      throw new SpecError(key, `is not a known field (expected one of: title, source, periodMs, points, yRange, windowSeconds)`);
     }
   }
 
@@ -131,6 +169,9 @@ export function validateSpec(input: unknown, limits: SpecLimits = DEFAULT_LIMITS
 
   const points = obj.points === undefined ? Math.min(limits.defaultPoints, limits.maxPoints) : checkPoints(obj.points, limits);
 
+  const yRange = obj.yRange === undefined ? 'auto' : checkYRange(obj.yRange);
+  const windowSeconds = obj.windowSeconds === undefined ? undefined : checkWindowSeconds(obj.windowSeconds);
+
   if (obj.version !== undefined && obj.version !== 1) {
     throw new SpecError('version', `must be 1, got ${describe(obj.version)}`);
   }
@@ -138,7 +179,14 @@ export function validateSpec(input: unknown, limits: SpecLimits = DEFAULT_LIMITS
     throw new SpecError('session', `must be a string id, got ${describe(obj.session)}`);
   }
 
-  return { title, source: { ...(source as SourceSpec) }, periodMs, points };
+  return {
+    title,
+    source: { ...(source as SourceSpec) },
+    periodMs,
+    points,
+    yRange,
+    ...(windowSeconds === undefined ? {} : { windowSeconds }),
+  };
 }
 
 function defaultTitle(kind: string): string {

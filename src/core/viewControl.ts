@@ -33,6 +33,18 @@ export function applyControl(session: Session, msg: ViewToHostMessage): string |
     case 'close':
       session.dispose('user-closed');
       return undefined;
+    case 'setYRange':
+      session.setYRange(msg.yRange);
+      return undefined;
+    case 'exportCsv':
+      session.requestExport({ kind: 'csv', viewId: msg.viewId });
+      return undefined;
+    case 'exportPng':
+      // An answer to a renderPng request, or the user's own "save as PNG".
+      // An answer nobody waits for any more (late, unknown id) is dropped.
+      if (msg.requestId !== undefined) session.resolvePng(msg.requestId, msg.dataUrl);
+      else session.requestExport({ kind: 'png', viewId: msg.viewId, dataUrl: msg.dataUrl });
+      return undefined;
     case 'attach':
       // Attaching is owner-specific (panel vs. output) and handled by the caller.
       return undefined;

@@ -1,4 +1,4 @@
-import { VIEW_TO_HOST_TYPES, ViewToHostMessage, ViewToHostType } from '../shared/protocol';
+import { MAX_PNG_DATA_URL_LENGTH, PNG_DATA_URL_PREFIX, VIEW_TO_HOST_TYPES, ViewToHostMessage, ViewToHostType } from '../shared/protocol';
 
 /** Result of checking an untrusted message from a view. */
 export type ParsedViewMessage =
@@ -13,6 +13,21 @@ function isId(v: unknown): v is string {
   return typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH && ID_PATTERN.test(v);
 }
 
+/** A y-axis bound: finite, and small enough that max - min cannot overflow. */
+function isBound(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e300;
+}
+
+const BASE64_BODY = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** `data:image/png;base64,` + base64 whose bytes start with the PNG signature, within the size limit. */
+export function isPngDataUrl(v: unknown): v is string {
+  if (typeof v !== 'string' || v.length > MAX_PNG_DATA_URL_LENGTH || !v.startsWith(PNG_DATA_URL_PREFIX)) return false;
+  const body = v.slice(PNG_DATA_URL_PREFIX.length);
+  // "iVBORw0KGgo" is the base64 of the 8-byte PNG signature.
+  return body.length % 4 === 0 && body.startsWith('iVBORw0KGgo') && BASE64_BODY.test(body);
+}
+
 function fail(kind: string, error: string): ParsedViewMessage {
   return { ok: false, kind, error };
 }
@@ -23,6 +38,15 @@ function fail(kind: string, error: string): ParsedViewMessage {
  * The returned message is a fresh object holding only the known fields.
  */
 export function parseViewMessage(raw: unknown): ParsedViewMessage {
+  try {
+    return parseFields(raw);
+  } catch {
+    // A getter or proxy that throws: impossible over the JSON transports, never thrown all the same.
+    return fail('(unreadable)', 'message fields cannot be read');
+  }
+}
+
+function parseFields(raw: unknown): ParsedViewMessage {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('(not an object)', 'message is not an object');
   const m = raw as Record<string, unknown>;
   let type: unknown;
@@ -34,7 +58,9 @@ export function parseViewMessage(raw: unknown): ParsedViewMessage {
     return fail('(unreadable)', 'message fields cannot be read');
   }
   if (typeof type !== 'string' || !KNOWN.has(type)) {
-    return fail(typeof type === 'string' ? `unknown:${type.slice(0, 32)}` : '(no type)', `unknown message type ${JSON.stringify(String(type)).slice(0, 60)}`);
+    // Never String(type): a hostile value (e.g. [{ "toString": 1 }]) throws when converted.
+    const shown = typeof type === 'string' ? JSON.stringify(type.slice(0, 60)) : `(${type === null ? 'null' : Array.isArray(type) ? 'an array' : typeof type})`;
+    return fail(typeof type === 'string' ? `unknown:${type.slice(0, 32)}` : '(no type)', `unknown message type ${shown}`);
   }
   const t = type as ViewToHostType;
   if (!isId(viewId)) return fail(t, 'viewId must be a short id string');
@@ -62,6 +88,24 @@ export function parseViewMessage(raw: unknown): ParsedViewMessage {
       const p = m.points;
       if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 100_000_000) return fail(t, 'points must be a positive whole number');
       return { ok: true, message: { type: t, viewId, points: p } };
+    }
+    case 'setYRange': {
+      const r = m.yRange;
+      if (r === 'auto') return { ok: true, message: { type: t, viewId, yRange: 'auto' } };
+      if (!Array.isArray(r) || r.length !== 2) return fail(t, 'yRange must be "auto" or [min, max]');
+      const [min, max] = r as unknown[];
+      if (!isBound(min) || !isBound(max) || !(min < max)) return fail(t, 'yRange must be [min, max] of finite numbers with min < max');
+      return { ok: true, message: { type: t, viewId, yRange: [min, max] } };
+    }
+    case 'exportCsv':
+      return { ok: true, message: { type: t, viewId } };
+    case 'exportPng': {
+      const url = m.dataUrl;
+      if (!isPngDataUrl(url)) return fail(t, `dataUrl must be a ${PNG_DATA_URL_PREFIX}… URL of at most ${MAX_PNG_DATA_URL_LENGTH} characters`);
+      const requestId = m.requestId;
+      if (requestId === undefined) return { ok: true, message: { type: t, viewId, dataUrl: url } };
+      if (!isId(requestId)) return fail(t, 'requestId must be a short id string');
+      return { ok: true, message: { type: t, viewId, dataUrl: url, requestId } };
     }
     default: {
       const never: never = t;

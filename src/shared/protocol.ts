@@ -37,7 +37,19 @@ export interface ViewSessionInfo {
   readonly rate: number;
   /** Malformed inputs counted by the source. */
   readonly malformed: number;
+  /** The y axis: `'auto'` or a fixed `[min, max]` (absent: auto). */
+  readonly yRange?: YRange;
+  /** Append mode with a time axis: show only the last N seconds (absent: the whole window). */
+  readonly windowSeconds?: number;
 }
+
+/** The y axis of a chart: fitted to the data, or a fixed `[min, max]` (min < max). */
+export type YRange = 'auto' | readonly [number, number];
+
+/** Largest PNG a view may send, as a data URL (characters). */
+export const MAX_PNG_DATA_URL_LENGTH = 16 * 1024 * 1024;
+/** Prefix of every PNG data URL a view sends. */
+export const PNG_DATA_URL_PREFIX = 'data:image/png;base64,';
 
 /** Columns: x plus one Float64Array per series (same length). */
 export interface Columns {
@@ -80,12 +92,20 @@ export interface UnknownSessionMessage {
   readonly message: string;
 }
 
+/** The host asks a visible view for a PNG of its chart; the view answers with `exportPng` and the same `requestId`. */
+export interface RenderPngMessage {
+  readonly type: 'renderPng';
+  readonly viewId: string;
+  readonly requestId: string;
+}
+
 export type HostToViewMessage =
   | SnapshotMessage
   | DeltaMessage
   | InfoMessage
   | EndedMessage
-  | UnknownSessionMessage;
+  | UnknownSessionMessage
+  | RenderPngMessage;
 
 // ---------------------------------------------------------------- view → host
 // Every one of these is untrusted on the host: see src/core/viewMessages.ts.
@@ -104,6 +124,20 @@ export interface PauseMessage { readonly type: 'pause'; readonly viewId: string 
 export interface ResumeMessage { readonly type: 'resume'; readonly viewId: string }
 /** Close (panel) or stop (notebook output): ends the session. */
 export interface CloseMessage { readonly type: 'close'; readonly viewId: string }
+/** Fixes the y axis to `[min, max]` or returns it to `'auto'`. */
+export interface SetYRangeMessage { readonly type: 'setYRange'; readonly viewId: string; readonly yRange: YRange }
+/** The user asked to save the data in the window as CSV (the host asks where). */
+export interface ExportCsvMessage { readonly type: 'exportCsv'; readonly viewId: string }
+/**
+ * A PNG of the chart (`data:image/png;base64,…`, at most {@link MAX_PNG_DATA_URL_LENGTH}).
+ * With `requestId`: the answer to a `renderPng`; without: the user asked to save it.
+ */
+export interface ExportPngMessage {
+  readonly type: 'exportPng';
+  readonly viewId: string;
+  readonly dataUrl: string;
+  readonly requestId?: string;
+}
 
 export type ViewToHostMessage =
   | AttachMessage
@@ -113,11 +147,15 @@ export type ViewToHostMessage =
   | SetPointsMessage
   | PauseMessage
   | ResumeMessage
-  | CloseMessage;
+  | CloseMessage
+  | SetYRangeMessage
+  | ExportCsvMessage
+  | ExportPngMessage;
 
 export type ViewToHostType = ViewToHostMessage['type'];
 export const VIEW_TO_HOST_TYPES: readonly ViewToHostType[] = [
   'attach', 'detach', 'visibility', 'setPeriod', 'setPoints', 'pause', 'resume', 'close',
+  'setYRange', 'exportCsv', 'exportPng',
 ];
 
 /** Payload of a live-plot notebook output (MIME {@link LIVE_PLOT_MIME}). */
@@ -128,4 +166,6 @@ export interface OutputPayload {
   readonly source: { readonly kind: string; readonly [key: string]: unknown };
   readonly periodMs?: number;
   readonly points?: number;
+  readonly yRange?: YRange;
+  readonly windowSeconds?: number;
 }

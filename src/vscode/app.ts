@@ -9,7 +9,7 @@ import { demoNotebook } from '../core/liveplotFile';
 import { errorMessage, Session } from '../core/session';
 import { SessionManager } from '../core/sessionManager';
 import { createBuiltinRegistry } from '../core/sources/registry';
-import { InvalidMessageLog } from '../core/viewMessages';
+import { checkYRange, type YRange } from '../core/spec';
 import type { DisposeReason, LivePlotApi, OpenSessionOptions, SessionHandle } from './api';
 import { readLimits, readUdp } from './config';
 import { ApiSource } from '../core/sources/api';
@@ -17,6 +17,7 @@ import { CommandId, Commands, CONTEXT_HAS_SESSIONS, NOTEBOOK_TYPE, OUTPUT_CHANNE
 import { LivePlotController } from './notebook/controller';
 import { NotebookSessions } from './notebook/notebookSessions';
 import { LivePlotSerializer } from './notebook/serializer';
+import { Exporter } from './export';
 import { PanelController } from './panels';
 import { formatPeriod, SessionNode, SessionTree, TreeNode } from './tree';
 
@@ -32,6 +33,7 @@ export class LivePlotApp extends Disposable {
   private readonly notebooks: NotebookSessions;
   private readonly tree: SessionTree;
   private readonly status: vscode.StatusBarItem;
+  private readonly exporter: Exporter;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -52,8 +54,9 @@ export class LivePlotApp extends Disposable {
       workspaceTrusted: () => vscode.workspace.isTrusted,
       newId: randomUUID,
       log,
+      warn: (l) => this.output.warn(l),
     });
-    const invalid = new InvalidMessageLog((l) => this.output.warn(l));
+    const invalid = this.manager.invalidMessages;
     const notify = (m: string) => void vscode.window.showErrorMessage(m);
 
     this.panels = this._register(new PanelController(this.manager, context.extensionUri, invalid, notify));
@@ -61,6 +64,17 @@ export class LivePlotApp extends Disposable {
     this._register(vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new LivePlotSerializer(), { transientOutputs: false }));
     this._register(new LivePlotController(this.manager));
     this.tree = this._register(new SessionTree(this.manager));
+    this.exporter = new Exporter(log);
+    // Export buttons in a view: the host asks where to save.
+    this._register(
+      this.manager.onDidCreateSession((info) => {
+        const session = this.manager.get(info.id);
+        session?.onDidRequestExport((request) => {
+          const done = request.kind === 'csv' ? this.exporter.exportCsv(session) : this.exporter.exportPng(session, undefined, request.dataUrl);
+          done.catch((e) => this.fail(`Export of "${session.title}" failed: ${errorMessage(e)}`));
+        });
+      }),
+    );
 
     this.status = this._register(vscode.window.createStatusBarItem('livePlot.sessions', vscode.StatusBarAlignment.Left, 50));
     this.status.name = 'Live Plot Sessions';
@@ -79,6 +93,11 @@ export class LivePlotApp extends Disposable {
     this.registerDiagnosticsFile();
     this.api = this.createApi(registry);
     log(`Live Plot Sessions activated (VS Code ${vscode.version}).`);
+  }
+
+  private fail(message: string): void {
+    this.output.error(message);
+    void vscode.window.showErrorMessage(`Live Plot: ${message}`);
   }
 
   private updateStatus(): void {
@@ -145,6 +164,22 @@ export class LivePlotApp extends Disposable {
           Number.isInteger(n) && n >= 1 && n <= max ? undefined : `Enter a whole number from 1 to ${max}`,
         ));
       if (v !== undefined) s.setPoints(v);
+    });
+    // Exports take an optional target (a path or Uri) so that callers can skip the save dialog.
+    reg(Commands.exportCsv, async (node?: TreeNode | string, target?: vscode.Uri | string) => {
+      const s = await this.pickSession(node, 'Export the data of which session?');
+      return s ? (await this.exporter.exportCsv(s, target))?.toString() : undefined;
+    });
+    reg(Commands.exportPng, async (node?: TreeNode | string, target?: vscode.Uri | string) => {
+      const s = await this.pickSession(node, 'Save the chart of which session?');
+      return s ? (await this.exporter.exportPng(s, target))?.toString() : undefined;
+    });
+    reg(Commands.setYRange, async (node?: TreeNode | string, value?: unknown) => {
+      const s = await this.pickSession(node, 'Set the y axis of which session?');
+      if (!s) return undefined;
+      const range = value !== undefined ? checkYRange(value) : await askYRange(s.title, s.yRange);
+      if (range !== undefined) s.setYRange(range);
+      return s.yRange;
     });
   }
 
@@ -323,6 +358,32 @@ export class LivePlotApp extends Disposable {
     this.manager.dispose();
     super.dispose();
   }
+}
+
+/** Asks for "auto" or a fixed [min, max]; undefined if cancelled. */
+async function askYRange(title: string, current: YRange): Promise<YRange | undefined> {
+  const auto = { label: 'Auto', description: 'fit the data shown', value: 'auto' as const };
+  const fixed = { label: 'Fixed…', description: current === 'auto' ? 'enter min and max' : `now ${current[0]} to ${current[1]}`, value: 'fixed' as const };
+  const pick = await vscode.window.showQuickPick([auto, fixed], { title: `Y axis of "${title}"`, placeHolder: `Now: ${current === 'auto' ? 'auto' : `${current[0]} to ${current[1]}`}` });
+  if (!pick) return undefined;
+  if (pick.value === 'auto') return 'auto';
+  const parse = (t: string): [number, number] | string => {
+    const parts = t.split(/[\s,;]+/).filter(Boolean).map(Number);
+    if (parts.length !== 2 || !parts.every(Number.isFinite)) return 'Enter two numbers: min, max (e.g. 0, 100)';
+    return parts[0]! < parts[1]! ? [parts[0]!, parts[1]!] : 'min must be less than max';
+  };
+  const text = await vscode.window.showInputBox({
+    title: `Y axis of "${title}"`,
+    prompt: 'Fixed y range: min, max',
+    value: current === 'auto' ? '0, 1' : `${current[0]}, ${current[1]}`,
+    validateInput: (t) => {
+      const r = parse(t);
+      return typeof r === 'string' ? r : undefined;
+    },
+  });
+  if (text === undefined) return undefined;
+  const r = parse(text);
+  return typeof r === 'string' ? undefined : r;
 }
 
 async function askNumber(prompt: string, value: number, validate: (n: number) => string | undefined): Promise<number | undefined> {

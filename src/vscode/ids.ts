@@ -11,6 +11,9 @@ export const Commands = {
   setPeriod: 'livePlot.setPeriod',
   setPoints: 'livePlot.setPoints',
   close: 'livePlot.close',
+  exportCsv: 'livePlot.exportCsv',
+  exportPng: 'livePlot.exportPng',
+  setYRange: 'livePlot.setYRange',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

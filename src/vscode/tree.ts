@@ -141,7 +141,8 @@ function tooltip(i: SessionInfo): vscode.MarkdownString {
   md.appendMarkdown(`**${escapeMd(i.title)}** — ${i.state}\n\n`);
   md.appendMarkdown(`- Source: \`${i.sourceKind}\` — ${escapeMd(i.endpoint)}\n`);
   md.appendMarkdown(`- Owner: ${i.ownerKind} (${escapeMd(i.group)})\n`);
-  md.appendMarkdown(`- Period: ${formatPeriod(i.periodMs)}, window: ${i.points} points\n`);
+  md.appendMarkdown(`- Period: ${formatPeriod(i.periodMs)}, window: ${i.points} points${i.windowSeconds !== undefined ? ` (shows the last ${i.windowSeconds} s)` : ''}\n`);
+  md.appendMarkdown(`- Y axis: ${i.yRange === 'auto' ? 'auto' : `${i.yRange[0]} to ${i.yRange[1]}`}\n`);
   md.appendMarkdown(`- Updates: ${i.rate.toFixed(1)}/s, samples: ${i.samplesPerSecond}/s\n`);
   md.appendMarkdown(`- Views: ${i.views} (${i.visibleViews} visible)\n`);
   if (i.malformed) md.appendMarkdown(`- Malformed inputs: ${i.malformed}\n`);

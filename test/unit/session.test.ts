@@ -197,7 +197,7 @@ describe('SessionManager', () => {
       s.attachView(new RecordingView(`v${i}`));
       s.dispose('user-closed');
     }
-    assert.deepEqual(manager.diagnostics(), { sessions: 0, timers: 0, views: 0, sockets: 0, processes: 0, watchers: 0, reaped: 0 });
+    assert.deepEqual(manager.diagnostics(), { sessions: 0, timers: 0, views: 0, sockets: 0, processes: 0, watchers: 0, reaped: 0, invalidMessages: 0 });
   });
 
   it('refuses bad specs with a message naming the field, and starts nothing', () => {

@@ -25,6 +25,11 @@ const VALID: unknown[] = [
   { type: 'pause', viewId: 'v1' },
   { type: 'resume', viewId: 'v1' },
   { type: 'close', viewId: 'v1' },
+  { type: 'setYRange', viewId: 'v1', yRange: 'auto' },
+  { type: 'setYRange', viewId: 'v1', yRange: [-1, 1] },
+  { type: 'exportCsv', viewId: 'v1' },
+  { type: 'exportPng', viewId: 'v1', dataUrl: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' },
+  { type: 'exportPng', viewId: 'v1', dataUrl: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', requestId: 'png-1' },
 ];
 
 describe('view message validation', () => {
@@ -52,6 +57,12 @@ describe('view message validation', () => {
       { type: 'visibility', viewId: 'v', visible: 'yes' },
       { type: 'eval', viewId: 'v' },
       { type: '__proto__', viewId: 'v' },
+      { type: 'setYRange', viewId: 'v' },
+      { type: 'setYRange', viewId: 'v', yRange: [2, 1] },
+      { type: 'setYRange', viewId: 'v', yRange: ['0', 1] },
+      { type: 'exportPng', viewId: 'v' },
+      { type: 'exportPng', viewId: 'v', dataUrl: 'data:text/html;base64,PHNjcmlwdD4=' },
+      { type: 'exportPng', viewId: 'v', dataUrl: 'javascript:alert(1)' },
     ];
     for (const m of bad) {
       const r = parseViewMessage(m);
@@ -72,20 +83,20 @@ describe('view message validation', () => {
     const { manager, clock } = makeManager();
     const session = manager.create({ source: { kind: 'random' }, points: 100, periodMs: 1000 }, new TestOwner());
     session.attachView(new RecordingView('v1'));
-    const values = [0, -1, 1.5, 1e308, NaN, Infinity, '', 'v1', 'x'.repeat(200), null, undefined, true, {}, [], 500, 2000, 100, 'pause'];
+    const values = [0, -1, 1.5, 1e308, NaN, Infinity, '', 'v1', 'x'.repeat(200), null, undefined, true, {}, [], 500, 2000, 100, 'pause', 'auto', [0, 1], [1, 0], [0, NaN], 'data:image/png;base64,', 'data:image/png;base64,iVBORw0KGgo=', 'png-1'];
     const pick = <T>(a: T[]): T => a[Math.floor(rnd() * a.length)]!;
     let invalid = 0;
-    const state = () => JSON.stringify({ p: session.periodMs, n: session.info().points, s: session.state, v: session.viewCount });
+    const state = () => JSON.stringify({ p: session.periodMs, n: session.info().points, s: session.state, v: session.viewCount, y: session.yRange });
     for (let i = 0; i < 12_000; i++) {
       let m: Record<string, unknown>;
       if (rnd() < 0.5) {
         m = { ...(pick(VALID) as Record<string, unknown>) };
-        const key = pick(['type', 'viewId', 'periodMs', 'points', 'visible', 'output', 'junk']);
+        const key = pick(['type', 'viewId', 'periodMs', 'points', 'visible', 'output', 'yRange', 'dataUrl', 'requestId', 'junk']);
         if (rnd() < 0.5) m[key] = pick(values);
         else delete m[key];
       } else {
         m = {};
-        for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++) m[pick(['type', 'viewId', 'periodMs', 'points', 'visible'])] = pick([...values, 'setPeriod', 'setPoints', 'close', 'attach']);
+        for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++) m[pick(['type', 'viewId', 'periodMs', 'points', 'visible', 'yRange', 'dataUrl'])] = pick([...values, 'setPeriod', 'setPoints', 'close', 'attach', 'setYRange', 'exportCsv', 'exportPng']);
       }
       const before = state();
       const r = parseViewMessage(m);

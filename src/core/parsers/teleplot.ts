@@ -310,5 +310,7 @@ export function excerpt(text: string, start: number, end: number): string {
   const max = 120;
   const s = text.slice(start, Math.min(end, start + max));
   const printable = s.replace(/[\u0000-\u001f\u007f\ufffd]/g, '�');
+  // Over-long lines are never parsed: say why, so that the log is clear about it.
+  if (end - start > MAX_LINE_LENGTH) return `${printable}… (line over the ${MAX_LINE_LENGTH}-character limit)`;
   return end - start > max ? printable + '…' : printable;
 }

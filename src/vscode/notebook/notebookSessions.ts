@@ -58,6 +58,13 @@ export class NotebookSessions extends Disposable {
   readonly binder: OutputSessionBinder;
   private readonly messaging: vscode.NotebookRendererMessaging;
   private readonly views = new Map<string, OutputView>();
+  /** Notebooks (URI strings) shown in an editor tab now. */
+  private readonly tabbed = new Set<string>();
+  /**
+   * Notebooks whose last editor tab closed while VS Code keeps their document
+   * open (it can, indefinitely): closed as far as sessions go, until shown again.
+   */
+  private readonly closedByTabs = new Set<string>();
 
   constructor(
     private readonly manager: SessionManager,
@@ -69,8 +76,16 @@ export class NotebookSessions extends Disposable {
     this.messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
     this._register(this.messaging.onDidReceiveMessage((e) => this.onMessage(e.editor, e.message)));
 
-    this._register(vscode.workspace.onDidOpenNotebookDocument((nb) => this.sync(nb)));
-    this._register(vscode.workspace.onDidCloseNotebookDocument((nb) => this.binder.close(nb.uri.toString())));
+    this._register(vscode.workspace.onDidOpenNotebookDocument((nb) => {
+      this.closedByTabs.delete(nb.uri.toString());
+      this.sync(nb);
+    }));
+    this._register(vscode.workspace.onDidCloseNotebookDocument((nb) => {
+      this.closedByTabs.delete(nb.uri.toString());
+      this.binder.close(nb.uri.toString());
+    }));
+    this._register(vscode.window.tabGroups.onDidChangeTabs(() => this.onTabs()));
+    this.onTabs();
     this._register(vscode.workspace.onDidChangeNotebookDocument((e) => this.onChange(e)));
     this._register(vscode.window.onDidChangeVisibleNotebookEditors((editors) => this.onVisibleEditors(editors)));
     this._register(manager.onDidDisposeSession(({ session }) => {
@@ -79,8 +94,36 @@ export class NotebookSessions extends Disposable {
     for (const nb of vscode.workspace.notebookDocuments) this.sync(nb);
   }
 
+  /**
+   * A notebook whose last editor tab closes is closed for its sessions, even if
+   * VS Code keeps its document open (seen in 1.139 after a notebook was opened
+   * again while open); shown again, its outputs come alive as on a reopen.
+   * Notebooks never shown in a tab (opened by an extension) are not affected.
+   */
+  private onTabs(): void {
+    const now = new Set<string>();
+    for (const tab of vscode.window.tabGroups.all.flatMap((g) => g.tabs)) {
+      const input = tab.input;
+      if (input instanceof vscode.TabInputNotebook) now.add(input.uri.toString());
+      else if (input instanceof vscode.TabInputNotebookDiff) now.add(input.modified.toString()).add(input.original.toString());
+    }
+    for (const key of this.tabbed) {
+      if (now.has(key)) continue;
+      this.tabbed.delete(key);
+      const nb = vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === key);
+      if (nb && !nb.isClosed) this.closedByTabs.add(key);
+      this.binder.close(key);
+    }
+    for (const key of now) {
+      this.tabbed.add(key);
+      if (!this.closedByTabs.delete(key)) continue;
+      const nb = vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === key);
+      if (nb) this.sync(nb);
+    }
+  }
+
   private sync(nb: vscode.NotebookDocument, deletedCells?: ReadonlySet<unknown>): void {
-    if (nb.isClosed) return;
+    if (nb.isClosed || this.closedByTabs.has(nb.uri.toString())) return;
     this.binder.sync(notebookRef(nb), liveOutputs(nb), deletedCells);
   }
 
