@@ -1,0 +1,57 @@
+/**
+ * Small helpers shared by the Node benchmarks (run with `node --expose-gc --import tsx`).
+ * A benchmark prints one line `BENCH_RESULT {json}` that scripts/bench.mjs collects.
+ */
+
+/** Median of numbers (NaN for none). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** p-th percentile (0–100), nearest rank. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Full garbage collection (needs --expose-gc), twice with a pause so that finalizers run. */
+export async function fullGc(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run node with --expose-gc');
+  gc();
+  await sleep(50);
+  gc();
+}
+
+/** Heap used + array buffers, in bytes (what a session's columns and objects cost). */
+export function hostBytes(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/** Prints the result line for the runner. */
+export function report(result: unknown): void {
+  process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
+}
+
+/** CPU time (user + system) of this process, in ms. */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Runs `fn` `runs` times after `warmup` runs; returns every measured value. */
+export function repeat(runs: number, warmup: number, fn: () => number): number[] {
+  for (let i = 0; i < warmup; i++) fn();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) out.push(fn());
+  return out;
+}
