@@ -19,7 +19,7 @@ import { launchBrowser, startCodeServer } from './lib/codeServer.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The extension (manifest, media, bundles) in `dir`, built from the working tree. */
-async function buildExtension(dir) {
+export async function buildExtension(dir) {
   for (const f of ['package.json', 'LICENSE', 'README.md']) if (fs.existsSync(path.join(ROOT, f))) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
   for (const d of ['media', 'schemas']) if (fs.existsSync(path.join(ROOT, d))) fs.cpSync(path.join(ROOT, d), path.join(dir, d), { recursive: true });
   const common = { bundle: true, minify: true, sourcemap: false, legalComments: 'none', logLevel: 'warning', absWorkingDir: ROOT };

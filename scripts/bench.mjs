@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { launchBrowser } from './lib/codeServer.mjs';
+import { cpuDelta, cpuOf, descendants } from './lib/proc.mjs';
 import { CHROMIUM, ensureTestTools, toolPaths } from './setup-test-tools.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,53 +65,6 @@ function nodeBench(file, extra = [], timeoutMs = 240_000) {
       resolve(JSON.parse(line.slice('BENCH_RESULT '.length)));
     });
   });
-}
-
-/** Processes started by this process, recursively (Linux /proc). */
-function descendants(pid = process.pid) {
-  const out = [];
-  const walk = (p) => {
-    let tasks = [];
-    try {
-      tasks = fs.readdirSync(`/proc/${p}/task`);
-    } catch {
-      return;
-    }
-    for (const t of tasks) {
-      let kids = '';
-      try {
-        kids = fs.readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim();
-      } catch {}
-      for (const k of kids ? kids.split(/\s+/).map(Number) : []) {
-        out.push(k);
-        walk(k);
-      }
-    }
-  };
-  walk(pid);
-  return out;
-}
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** CPU seconds (user + system) used so far by each process in `pids`. */
-function cpuOf(pids) {
-  const m = new Map();
-  for (const p of pids) {
-    try {
-      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      m.set(p, (Number(f[11]) + Number(f[12])) / CLK_TCK);
-    } catch {}
-  }
-  return m;
-}
-
-/** CPU (cores) used by the browser's processes between two samples. */
-function cpuDelta(a, b, seconds) {
-  let s = 0;
-  for (const [p, v] of b) s += v - (a.get(p) ?? 0);
-  return s / seconds;
 }
 
 function machine() {

@@ -1,8 +1,14 @@
 /**
  * The view's local copy of a session's window: x plus one Float64Array per
- * series, preallocated at the window's capacity so that applying a frame copies
- * numbers and allocates nothing (buffers are reallocated only when the capacity
- * or the set of series changes).
+ * series, preallocated (capacity plus some slack, see `slackFor`) so that
+ * applying a frame copies numbers and allocates nothing (buffers are
+ * reallocated only when the capacity or the set of series changes).
+ *
+ * The held rows are `[start, start + length)` of every column. Appending writes
+ * after them and trims the oldest by moving `start` forward; only when the end
+ * of the buffers is reached are the surviving rows moved back to offset 0, once
+ * per `slack` rows appended, so an append costs O(rows appended) amortised
+ * instead of shifting the whole window every time.
  */
 
 /** Columns as they arrive; typed arrays normally, plain arrays tolerated. */
@@ -49,6 +55,28 @@ export function normaliseCapacity(points: unknown, fallback: number): number {
   return Math.min(MAX_CAPACITY, Math.max(1, p));
 }
 
+/** Slack is never less than this many rows (a few KB per column for tiny windows). */
+export const MIN_SLACK = 1024;
+/** Slack is never more than this many rows (2 MB per column). */
+export const MAX_SLACK = 1 << 18;
+
+/**
+ * Rows allocated beyond the capacity. Every compaction copies at most
+ * `capacity` rows and is followed by at least `slack` rows of plain appends, so
+ * the amortised cost per appended row is `capacity / slack` row copies:
+ * - up to 256 k rows, slack = capacity: at most one row copied per row
+ *   appended, for twice the memory of a small window (at most 2 MB per column);
+ * - beyond, slack is capped at 2^18 rows so memory stays close to the window's:
+ *   a 1M-row window takes 10 MB per column instead of 8 MB (+25 %) for at most
+ *   four row copies per row appended (one 8 MB move, ≈ 2 ms, per 256 k rows);
+ *   at MAX_CAPACITY (10M rows), +2.6 % for at most 38 copies per row;
+ * - small windows get MIN_SLACK rows anyway, so that they compact rarely
+ *   for a negligible amount of memory.
+ */
+export function slackFor(capacity: number): number {
+  return Math.max(MIN_SLACK, Math.min(capacity, MAX_SLACK));
+}
+
 function copy(dst: Float64Array, dstOff: number, src: ArrayLike<number>, srcOff: number, count: number): void {
   if (count <= 0) {
     return;
@@ -68,8 +96,13 @@ export class DataWindow {
   private _series: string[] = [];
   private _capacity = 0;
   private _length = 0;
+  /** Offset of the oldest held row in every column. */
+  private start = 0;
+  /** Rows allocated per column: capacity + slack. */
+  private size = 0;
   private x = new Float64Array(0);
   private y: Float64Array[] = [];
+  /** Views of `[start, start + length)`; dropped whenever start, length or the columns change. */
   private cachedView: AlignedColumns | undefined;
   private identity: number[] = [];
 
@@ -102,7 +135,7 @@ export class DataWindow {
     for (let s = 0; s < this.y.length; s++) {
       copy(this.y[s], 0, cols.y[s], from, keep);
     }
-    this.setLength(keep);
+    this.setWindow(0, keep);
     return true;
   }
 
@@ -118,64 +151,73 @@ export class DataWindow {
     }
     // Map the delta's columns onto ours by name; series new to the window are added.
     const map = this.mapSeries(cols.series);
-    const len = this._length;
     if (n >= cap) {
-      const from = n - cap;
-      copy(this.x, 0, cols.x, from, cap);
-      for (let s = 0; s < this.y.length; s++) {
-        const src = map[s];
-        if (src >= 0) {
-          copy(this.y[s], 0, cols.y[src], from, cap);
-        } else {
-          this.y[s].fill(NaN, 0, cap);
-        }
-      }
-      this.setLength(cap);
+      // The delta alone fills the window: keep its newest rows, at offset 0.
+      this.write(cols, map, n - cap, 0, cap);
+      this.setWindow(0, cap);
       return true;
     }
+    const len = this._length;
     const drop = Math.max(0, len + n - cap);
     const kept = len - drop;
-    if (drop > 0) {
-      this.x.copyWithin(0, drop, len);
-      for (const col of this.y) {
-        col.copyWithin(0, drop, len);
+    let start = this.start + drop;
+    if (start + kept + n > this.size) {
+      // End of the buffers: move the rows that survive back to offset 0. This
+      // leaves at least `slack` free rows after them (kept + n <= capacity).
+      if (kept > 0) {
+        this.x.copyWithin(0, start, start + kept);
+        for (const col of this.y) {
+          col.copyWithin(0, start, start + kept);
+        }
       }
+      start = 0;
     }
-    copy(this.x, kept, cols.x, 0, n);
-    for (let s = 0; s < this.y.length; s++) {
-      const src = map[s];
-      if (src >= 0) {
-        copy(this.y[s], kept, cols.y[src], 0, n);
-      } else {
-        this.y[s].fill(NaN, kept, kept + n);
-      }
-    }
-    this.setLength(kept + n);
+    this.write(cols, map, 0, start + kept, n);
+    this.setWindow(start, kept + n);
     return true;
   }
 
   /** The value at the newest row of series `s`, if any. */
   last(s: number): number | undefined {
-    return this._length > 0 && s < this.y.length ? this.y[s][this._length - 1] : undefined;
+    return this._length > 0 && s < this.y.length ? this.y[s][this.start + this._length - 1] : undefined;
   }
 
   /** The first x held, if any. */
   firstX(): number | undefined {
-    return this._length > 0 ? this.x[0] : undefined;
+    return this._length > 0 ? this.x[this.start] : undefined;
   }
 
-  /** Views of the held rows for the chart; the same objects until the shape changes. */
+  /**
+   * Contiguous views of the held rows for the chart (x, then one per series,
+   * all the same length); the same objects until the rows held move or the
+   * shape changes.
+   */
   view(): AlignedColumns {
     if (!this.cachedView) {
-      const n = this._length;
-      this.cachedView = [this.x.subarray(0, n), ...this.y.map((c) => c.subarray(0, n))];
+      const a = this.start;
+      const b = a + this._length;
+      this.cachedView = [this.x.subarray(a, b), ...this.y.map((c) => c.subarray(a, b))];
     }
     return this.cachedView;
   }
 
-  private setLength(n: number): void {
-    if (n !== this._length) {
-      this._length = n;
+  /** Copies `count` rows of the delta from `from` into our columns at `at` (NaN for series it lacks). */
+  private write(cols: IncomingColumns, map: readonly number[], from: number, at: number, count: number): void {
+    copy(this.x, at, cols.x, from, count);
+    for (let s = 0; s < this.y.length; s++) {
+      const src = map[s];
+      if (src >= 0) {
+        copy(this.y[s], at, cols.y[src], from, count);
+      } else {
+        this.y[s].fill(NaN, at, at + count);
+      }
+    }
+  }
+
+  private setWindow(start: number, length: number): void {
+    if (start !== this.start || length !== this._length) {
+      this.start = start;
+      this._length = length;
       this.cachedView = undefined;
     }
   }
@@ -183,24 +225,32 @@ export class DataWindow {
   private allocate(series: readonly string[], cap: number): void {
     this._series = [...series];
     this._capacity = cap;
+    this.size = cap + slackFor(cap);
     this._length = 0;
-    this.x = new Float64Array(cap);
-    this.y = series.map(() => new Float64Array(cap));
+    this.start = 0;
+    // Let go of the old buffers first, so that they can be collected if the new ones need the room.
+    this.x = new Float64Array(0);
+    this.y = [];
+    this.x = new Float64Array(this.size);
+    this.y = series.map(() => new Float64Array(this.size));
     this.identity = series.map((_, i) => i);
     this.cachedView = undefined;
   }
 
   private resize(cap: number): void {
     const keep = Math.min(this._length, cap);
-    const from = this._length - keep;
+    const from = this.start + this._length - keep;
+    const size = cap + slackFor(cap);
     const grow = (old: Float64Array): Float64Array<ArrayBuffer> => {
-      const next = new Float64Array(cap);
+      const next = new Float64Array(size);
       next.set(old.subarray(from, from + keep));
       return next;
     };
     this.x = grow(this.x);
     this.y = this.y.map(grow);
     this._capacity = cap;
+    this.size = size;
+    this.start = 0;
     this._length = keep;
     this.cachedView = undefined;
   }
@@ -213,8 +263,8 @@ export class DataWindow {
     for (const name of names) {
       if (!this._series.includes(name)) {
         this._series.push(name);
-        const col = new Float64Array(this._capacity);
-        col.fill(NaN, 0, this._length);
+        const col = new Float64Array(this.size);
+        col.fill(NaN, this.start, this.start + this._length);
         this.y.push(col);
         this.identity.push(this.identity.length);
         this.cachedView = undefined;

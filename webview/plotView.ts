@@ -97,6 +97,8 @@ export class PlotView implements IDisposable {
   private state: ViewState = 'connecting';
   private statusOverride: string | undefined;
   private updates = 0;
+  /** Rows received in data messages since the view started (monotonic; `data-received`). */
+  private received = 0;
   private ignored = 0;
   private requestedPeriod: number | undefined;
   private requestedPoints: number | undefined;
@@ -356,6 +358,7 @@ export class PlotView implements IDisposable {
     this.statusOverride = undefined;
     this.setInfo(msg.info);
     this.updates++;
+    this.received += msg.x.length;
     this.noteUpdate();
     this.scheduleDraw();
   }
@@ -372,6 +375,7 @@ export class PlotView implements IDisposable {
       return;
     }
     this.updates++;
+    this.received += msg.x.length;
     this.noteUpdate();
     this.scheduleDraw();
   }
@@ -857,6 +861,7 @@ export class PlotView implements IDisposable {
     setData(a, 'state', this.state);
     setData(a, 'updates', String(this.updates));
     setData(a, 'points', String(this.data.length));
+    setData(a, 'received', String(this.received));
     setData(a, 'series', String(this.data.series.length));
     const last = this.data.last(0);
     setData(a, 'last', last === undefined ? '' : String(last));

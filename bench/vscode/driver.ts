@@ -1,0 +1,328 @@
+/**
+ * The benchmark driver that runs INSIDE the real VS Code extension host (code-server),
+ * loaded as the workbench's `extensionTestsPath` by scripts/bench-vscode.mjs.
+ *
+ * It plays "another extension" using Live Plot's public API, and answers requests
+ * from the runner, which measures the same moments in the browser (Playwright):
+ *
+ *   runner writes <dir>/req-<n>.json  { cmd, ...args }
+ *   driver writes <dir>/res-<n>.json  { ok: true, ...result } | { ok: false, error }
+ *
+ * Commands:
+ * - `open`     a session with the `api` source, shown in a panel (the real webview);
+ *              the window is filled first (the steady state of a running session).
+ * - `stream`   pushes `rate` rows/s for `seconds` through `handle.push`, every 16 ms; the
+ *              session sends its views one Float64Array delta per period through VS
+ *              Code's webview messaging (extension host → workbench → webview).
+ * - `close`    disposes the handle (the panel closes with it).
+ * - `baselineOpen` / `baselineStream` / `baselineClose`: the peer's pipeline through the
+ *              same path: our own webview with plain uPlot and one `postMessage` per
+ *              sample (a JSON array), the page doing a full setData of its history at 15 fps.
+ * - `teardown` 1,000 open/close cycles through the API, panels included; heap after gc
+ *              and every resource count.
+ * - `quit`     ends the driver (the workbench then reports its exit).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import * as dgram from 'node:dgram';
+import * as vscode from 'vscode';
+import type { LivePlotApi, SessionHandle } from '../../src/vscode/api';
+
+const EXTENSION_ID = 'liveplot.live-plot-sessions';
+const CTL = process.env.LIVEPLOT_BENCH_DIR ?? '';
+
+type Req = { cmd: string } & Record<string, unknown>;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A noisy signal per series, rows at a fixed rate on a millisecond x axis. */
+class Generator {
+  private i = 0;
+  private seed = 12345;
+  constructor(
+    private readonly series: number,
+    private readonly dtMs: number,
+    private readonly t0 = Date.now(),
+  ) {}
+  private rand(): number {
+    // xorshift32: cheap and deterministic
+    let x = this.seed;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.seed = x >>> 0;
+    return this.seed / 2 ** 32;
+  }
+  /** `n` rows as `[{ name, x, y }]` samples, the shape `handle.push` takes. */
+  samples(n: number): { samples: { name: string; x: number; y: number }[]; last: number } {
+    const out = new Array<{ name: string; x: number; y: number }>(n * this.series);
+    let k = 0;
+    let last = NaN;
+    for (let r = 0; r < n; r++, this.i++) {
+      const x = this.t0 + this.i * this.dtMs;
+      for (let s = 0; s < this.series; s++) {
+        const y = Math.sin(this.i / 500 + s) * (s + 1) + this.rand() - 0.5;
+        out[k++] = { name: `s${s + 1}`, x, y };
+        if (s === 0) last = y;
+      }
+    }
+    return { samples: out, last };
+  }
+  /** `n` rows as `[x, y1, y2, …]` arrays (the baseline's one message per sample). */
+  rows(n: number): number[][] {
+    const out: number[][] = [];
+    for (let r = 0; r < n; r++, this.i++) {
+      const row = [this.t0 + this.i * this.dtMs];
+      for (let s = 0; s < this.series; s++) row.push(Math.sin(this.i / 500 + s) * (s + 1) + this.rand() - 0.5);
+      out.push(row);
+    }
+    return out;
+  }
+}
+
+interface Open {
+  handle: SessionHandle;
+  gen: Generator;
+  series: number;
+  rate: number;
+}
+
+/** Full GC in the extension host (V8's own, exposed at run time). */
+function makeGc(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+
+/** Child processes of the extension host, from /proc (Linux). */
+function childProcesses(): string[] {
+  const out: string[] = [];
+  try {
+    for (const t of fs.readdirSync(`/proc/${process.pid}/task`)) {
+      const c = fs.readFileSync(`/proc/${process.pid}/task/${t}/children`, 'utf8').trim();
+      for (const pid of c ? c.split(/\s+/) : []) {
+        let cmd = '?';
+        try {
+          cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+        } catch {
+          // gone
+        }
+        out.push(`${pid} ${cmd}`);
+      }
+    }
+  } catch {
+    return ['(no /proc)'];
+  }
+  return out;
+}
+
+async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+export async function run(): Promise<void> {
+  if (!CTL) throw new Error('LIVEPLOT_BENCH_DIR is not set');
+  const ext = vscode.extensions.getExtension<LivePlotApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`${EXTENSION_ID} is not loaded`);
+  const api = ext.isActive ? ext.exports : await ext.activate();
+  const gc = makeGc();
+  let open: Open | undefined;
+  let baseline: { panel: vscode.WebviewPanel; gen: Generator; series: number; rate: number } | undefined;
+
+  const commands: Record<string, (r: Req) => Promise<unknown>> = {
+    async open(r) {
+      const series = Number(r.series);
+      const rate = Number(r.rate);
+      const window = Number(r.window);
+      const handle = await api.openSession(
+        { title: String(r.title ?? 'bench'), source: { kind: 'api' }, periodMs: Number(r.periodMs ?? 16), points: window },
+        { show: true },
+      );
+      open = { handle, gen: new Generator(series, 1000 / rate), series, rate };
+      // Fill the window: a long-running session's steady state.
+      for (let done = 0; done < window; done += 10_000) open.handle.push!(open.gen.samples(Math.min(10_000, window - done)).samples);
+      return { id: handle.id };
+    },
+
+    async stream(r) {
+      if (!open) throw new Error('no session');
+      const o = open;
+      const seconds = Number(r.seconds);
+      const period = 16;
+      let pushedRows = 0;
+      let accepted = 0;
+      let pushMs = 0;
+      let last = NaN;
+      const t0 = performance.now();
+      const end = t0 + seconds * 1000;
+      let next = t0;
+      for (;;) {
+        next += period;
+        const now = performance.now();
+        if (now >= end) break;
+        const n = Math.floor((o.rate * (now - t0)) / 1000) - pushedRows;
+        if (n > 0) {
+          const p0 = performance.now();
+          const batch = o.gen.samples(n);
+          accepted += Number(o.handle.push!(batch.samples) ?? 0);
+          pushMs += performance.now() - p0;
+          pushedRows += n;
+          last = batch.last;
+        }
+        await sleep(Math.max(0, next - performance.now()));
+      }
+      const sendSeconds = (performance.now() - t0) / 1000;
+      return { pushedRows, pushedPoints: pushedRows * o.series, accepted, sendSeconds, pushMsPerSec: pushMs / sendSeconds, last };
+    },
+
+    async close() {
+      open?.handle.dispose();
+      open = undefined;
+      return { diagnostics: api.diagnostics() };
+    },
+
+    async baselineOpen(r) {
+      const series = Number(r.series);
+      const rate = Number(r.rate);
+      const pageDir = String(r.pageDir);
+      const panel = vscode.window.createWebviewPanel('livePlotBench.baseline', 'bench baseline', vscode.ViewColumn.Active, {
+        enableScripts: true,
+        localResourceRoots: [vscode.Uri.file(pageDir)],
+      });
+      const uri = (f: string) => panel.webview.asWebviewUri(vscode.Uri.file(path.join(pageDir, f))).toString();
+      panel.webview.html = `<!DOCTYPE html><html><head><meta charset="UTF-8">
+<link rel="stylesheet" href="${uri('uPlot.min.css')}">
+<script src="${uri('uPlot.iife.min.js')}"></script></head>
+<body style="margin:8px" data-series="${series}"><script src="${uri('baseline.js')}"></script></body></html>`;
+      baseline = { panel, gen: new Generator(series, 1000 / rate), series, rate };
+      return {};
+    },
+
+    async baselineStream(r) {
+      if (!baseline) throw new Error('no baseline panel');
+      const b = baseline;
+      const seconds = Number(r.seconds);
+      const period = 16;
+      let sentRows = 0;
+      let due = 0;
+      let postMs = 0;
+      const t0 = performance.now();
+      const end = t0 + seconds * 1000;
+      let next = t0;
+      let last = NaN;
+      for (;;) {
+        next += period;
+        const now = performance.now();
+        if (now >= end) break;
+        due = Math.floor((b.rate * (now - t0)) / 1000);
+        // One postMessage per sample, as the peer does; the feeder gives itself at most
+        // 12 ms of each 16 ms period (it cannot post faster than the host lets it).
+        const p0 = performance.now();
+        while (sentRows < due && performance.now() - p0 < 12) {
+          const [row] = b.gen.rows(1);
+          void b.panel.webview.postMessage(row);
+          last = row![1]!;
+          sentRows++;
+        }
+        postMs += performance.now() - p0;
+        await sleep(Math.max(0, next - performance.now()));
+      }
+      const sendSeconds = (performance.now() - t0) / 1000;
+      return { sentRows, dueRows: due, sendSeconds, postMsPerSec: postMs / sendSeconds, last };
+    },
+
+    async baselineClose() {
+      baseline?.panel.dispose();
+      baseline = undefined;
+      return {};
+    },
+
+    async teardown(r) {
+      const cycles = Number(r.cycles ?? 1000);
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'liveplot-bench-td-'));
+      const file = path.join(tmp, 'data.log');
+      fs.writeFileSync(file, 'a:1\n');
+      const port = await freeUdpPort();
+      const specs = [
+        { source: { kind: 'sine' }, periodMs: 10, points: 1000 },
+        { source: { kind: 'random' }, periodMs: 10, points: 1000 },
+        { source: { kind: 'api' }, periodMs: 10, points: 1000 },
+        { source: { kind: 'udp', address: '127.0.0.1', port }, periodMs: 10, points: 1000 },
+        { source: { kind: 'file', path: file }, periodMs: 10, points: 1000 },
+      ];
+      const commandSpec = { source: { kind: 'command', command: 'sleep', args: ['30'] }, periodMs: 10, points: 1000 };
+      let panels = 0;
+      const cycle = async (i: number) => {
+        // A process every 20th cycle; a panel (a real webview) every 10th; the other kinds in turn.
+        const spec = i % 20 === 19 ? commandSpec : specs[i % specs.length]!;
+        const show = i % 10 === 5;
+        const h = await api.openSession({ title: `td${i}`, ...spec }, { show });
+        if (show) panels++;
+        if (spec.source.kind === 'api') h.push!({ a: i });
+        await sleep(show ? 60 : i % 20 === 19 ? 30 : 12);
+        h.dispose();
+      };
+      const settle = async () => {
+        await sleep(800); // sockets close, processes exit, panels go asynchronously
+        gc();
+        await sleep(100);
+        gc();
+      };
+      for (let i = 0; i < 50; i++) await cycle(i);
+      await settle();
+      const m0 = process.memoryUsage();
+      const before = api.diagnostics();
+      const t0 = performance.now();
+      for (let i = 0; i < cycles; i++) await cycle(i);
+      const seconds = (performance.now() - t0) / 1000;
+      await settle();
+      const m1 = process.memoryUsage();
+      const after = api.diagnostics();
+      fs.rmSync(tmp, { recursive: true, force: true });
+      return {
+        cycles,
+        panels,
+        seconds,
+        heapDeltaMB: (m1.heapUsed - m0.heapUsed) / 2 ** 20,
+        arrayBuffersDeltaMB: (m1.arrayBuffers - m0.arrayBuffers) / 2 ** 20,
+        heapBeforeMB: m0.heapUsed / 2 ** 20,
+        heapAfterMB: m1.heapUsed / 2 ** 20,
+        before,
+        after,
+        childProcesses: childProcesses(),
+      };
+    },
+  };
+
+  let seq = 0;
+  for (;;) {
+    const reqFile = path.join(CTL, `req-${seq}.json`);
+    if (!fs.existsSync(reqFile)) {
+      await sleep(25);
+      continue;
+    }
+    const req = JSON.parse(fs.readFileSync(reqFile, 'utf8')) as Req;
+    let res: unknown;
+    if (req.cmd === 'quit') {
+      fs.writeFileSync(path.join(CTL, `res-${seq}.json`), JSON.stringify({ ok: true }));
+      return;
+    }
+    try {
+      const fn = commands[req.cmd];
+      if (!fn) throw new Error(`unknown command ${req.cmd}`);
+      res = { ok: true, ...((await fn(req)) as object) };
+    } catch (e) {
+      res = { ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    }
+    const tmpFile = path.join(CTL, `res-${seq}.json.tmp`);
+    fs.writeFileSync(tmpFile, JSON.stringify(res));
+    fs.renameSync(tmpFile, path.join(CTL, `res-${seq}.json`));
+    seq++;
+  }
+}
