@@ -187,8 +187,25 @@ export async function vscodeBenches({ quick = false, log = console.log } = {}) {
       await sleep(400);
       const pids = descendants();
       const c0 = cpuOf(pids);
+      // LIVEPLOT_BENCH_PROFILE=<dir>: a CPU profile of the workbench's renderer (main thread,
+      // webviews included: code-server serves them from its own site) for each run.
+      const cdp = process.env.LIVEPLOT_BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
+      const tracing = process.env.LIVEPLOT_BENCH_TRACE;
+      if (tracing) await browser.browser.startTracing(page, { path: path.join(tracing, `stream-${series}x${rate}-${Date.now()}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'cc', 'viz', 'gpu'] });
       const frames = await frame.evaluate(measureFrames, seconds * 1000);
+      if (tracing) await browser.browser.stopTracing();
       const cpu = cpuByRole(c0, cpuOf(pids), frames.durationMs / 1000);
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop');
+        fs.mkdirSync(process.env.LIVEPLOT_BENCH_PROFILE, { recursive: true });
+        fs.writeFileSync(path.join(process.env.LIVEPLOT_BENCH_PROFILE, `stream-${series}x${rate}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+        await cdp.detach();
+      }
       const sent = await streaming;
       // Let the last period's delta arrive (one period plus the path's latency).
       let after = await viewState(frame);
@@ -223,8 +240,25 @@ export async function vscodeBenches({ quick = false, log = console.log } = {}) {
       await sleep(400);
       const pids = descendants();
       const c0 = cpuOf(pids);
+      // LIVEPLOT_BENCH_PROFILE=<dir>: a CPU profile of the workbench's renderer (main thread,
+      // webviews included: code-server serves them from its own site) for each run.
+      const cdp = process.env.LIVEPLOT_BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
+      const tracing = process.env.LIVEPLOT_BENCH_TRACE;
+      if (tracing) await browser.browser.startTracing(page, { path: path.join(tracing, `stream-${series}x${rate}-${Date.now()}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'cc', 'viz', 'gpu'] });
       const frames = await frame.evaluate(measureFrames, seconds * 1000);
+      if (tracing) await browser.browser.stopTracing();
       const cpu = cpuByRole(c0, cpuOf(pids), frames.durationMs / 1000);
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop');
+        fs.mkdirSync(process.env.LIVEPLOT_BENCH_PROFILE, { recursive: true });
+        fs.writeFileSync(path.join(process.env.LIVEPLOT_BENCH_PROFILE, `stream-${series}x${rate}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+        await cdp.detach();
+      }
       const sent = await streaming;
       await sleep(500); // what has not arrived by then was not delivered in time
       const got = await frame.evaluate(() => window.__benchState().updates);
@@ -239,6 +273,9 @@ export async function vscodeBenches({ quick = false, log = console.log } = {}) {
       return { runs, fps: m('fps'), dropped: m('dropped'), lagP99: m('lagP99'), sentRate: m('sentRate'), lost: m('lost'), lostMax: Math.max(...runs.map((r) => r.lost)), receivedPoints: m('receivedPoints'), allLastMatch: runs.every((r) => r.lastMatches !== false) };
     };
 
+    log(`  teardown: ${quick ? 200 : 1000} open/close cycles through the API…`);
+    results.teardown = await rpc('teardown', { cycles: quick ? 200 : 1000 }, 600_000);
+    log(`  teardown: heap Δ ${results.teardown.heapDeltaMB.toFixed(2)} MB over ${results.teardown.cycles} cycles (${results.teardown.panels} panels) in ${results.teardown.seconds.toFixed(0)} s; after: ${JSON.stringify(results.teardown.after)}; child processes ${results.teardown.childProcesses.length}`);
     log('  warm-up…');
     await streamRun({ series: 1, rate: 100_000, seconds: 2, quiet: true });
     const runs = quick ? 1 : 3;
@@ -254,9 +291,6 @@ export async function vscodeBenches({ quick = false, log = console.log } = {}) {
       baselineFour: summary([await baselineRun({ series: 4, rate: 100_000 })]),
     };
 
-    log(`  teardown: ${quick ? 200 : 1000} open/close cycles through the API…`);
-    results.teardown = await rpc('teardown', { cycles: quick ? 200 : 1000 }, 600_000);
-    log(`  teardown: heap Δ ${results.teardown.heapDeltaMB.toFixed(2)} MB over ${results.teardown.cycles} cycles (${results.teardown.panels} panels) in ${results.teardown.seconds.toFixed(0)} s; after: ${JSON.stringify(results.teardown.after)}; child processes ${results.teardown.childProcesses.length}`);
     await rpc('quit');
     return results;
   } finally {

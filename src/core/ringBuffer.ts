@@ -155,9 +155,10 @@ export class ColumnRing {
     if (firstLen < count) dst.set(src.subarray(0, count - firstLen), firstLen);
   }
 
-  /** All rows, oldest first, as fresh arrays (safe to transfer). */
-  snapshot(): Columns {
-    return this.rows(0, this._length);
+  /** The newest `maxRows` rows (default: all), oldest first, as fresh arrays (safe to transfer). */
+  snapshot(maxRows = this._length): Columns {
+    const n = Math.max(0, Math.min(this._length, Math.floor(maxRows)));
+    return this.rows(this._length - n, n);
   }
 
   /**

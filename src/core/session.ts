@@ -98,6 +98,17 @@ interface ViewState {
 const RATE_WINDOW_MS = 2000;
 
 /**
+ * Rows the ring keeps for a window of `points`: the window plus headroom, so that
+ * rows not yet sent survive when a period brings more rows than the window (a tick
+ * late under load at a high rate): views still get every row, and the newest
+ * `points` of them are the window. Up to 64 k rows of headroom (twice the columns
+ * of a window of up to 64 k points; +6.5 % for a 1 M-point window).
+ */
+export function ringCapacity(points: number): number {
+  return points + Math.min(points, 65_536);
+}
+
+/**
  * One live plot: a spec, a source, a ring buffer, exactly one timer, one owner
  * and any number of views. Every public method is a no-op after dispose.
  */
@@ -121,6 +132,8 @@ export class Session extends Disposable {
   private readonly views = new Map<string, ViewState>();
   private timer: TimerHandle | undefined;
   private lastTickAt: number;
+  /** When the pending tick is due (clock time). */
+  private dueAt = 0;
   private _periodMs: number;
   private _points: number;
   private pendingPoints: number | undefined;
@@ -155,7 +168,7 @@ export class Session extends Disposable {
     this._periodMs = clampPeriod(spec.periodMs, limits);
     this._points = spec.points;
     this._yRange = spec.yRange ?? 'auto';
-    this.ring = new ColumnRing(spec.points);
+    this.ring = new ColumnRing(ringCapacity(spec.points));
     this.createdAt = clock.now();
     this.lastTickAt = this.createdAt;
     this._register(this._onDidChangeInfo);
@@ -264,6 +277,7 @@ export class Session extends Disposable {
   private schedule(delay: number): void {
     this.clearTimer();
     if (this.isDisposed) return;
+    this.dueAt = this.clock.now() + Math.max(0, delay);
     this.timer = this.clock.setTimeout(this.tick, Math.max(0, delay));
   }
 
@@ -278,11 +292,15 @@ export class Session extends Disposable {
     this.timer = undefined;
     if (this.isDisposed) return;
     const now = this.clock.now();
-    this.lastTickAt = now;
+    // Ticks keep to a grid (due, due + period, …) so that timer lateness does not add
+    // up: the average period is the period asked for. More than a period late, the
+    // grid starts again from now (no burst of catch-up ticks).
+    const due = Math.min(this.dueAt, now);
+    this.lastTickAt = due;
     if (this.pendingPoints !== undefined) {
       this._points = this.pendingPoints;
       this.pendingPoints = undefined;
-      this.ring.resize(this._points);
+      this.ring.resize(ringCapacity(this._points));
     }
     if (this.ended === undefined && this.source.tick) {
       try {
@@ -302,7 +320,11 @@ export class Session extends Disposable {
       this._onDidUpdate.fire();
     }
     // The tick may have disposed us (a listener closing the session).
-    if (!this.isDisposed) this.schedule(this._periodMs);
+    if (!this.isDisposed) {
+      const t = this.clock.now();
+      const next = due + this._periodMs;
+      this.schedule(next >= t ? next - t : this._periodMs);
+    }
   };
 
   private recordRate(now: number, samples: number): void {
@@ -444,7 +466,7 @@ export class Session extends Disposable {
   }
 
   private sendSnapshot(v: ViewState): void {
-    const cols = this.ring.snapshot();
+    const cols = this.ring.snapshot(this._points);
     v.generation = this.ring.generation;
     v.total = this.ring.total;
     this.post(v, { type: 'snapshot', viewId: v.sink.id, info: this.viewInfo(), ...cols });
@@ -460,7 +482,10 @@ export class Session extends Disposable {
         return;
       }
     }
-    const cols = this.ring.snapshot();
+    // A replace carries the window, or every row the view has not seen when those are
+    // more (a new series changed the shape in a busy period) and all still held.
+    const unseen = this.ring.total - v.total;
+    const cols = this.ring.snapshot(unseen <= this.ring.length ? Math.max(this._points, unseen) : this._points);
     v.generation = this.ring.generation;
     v.total = this.ring.total;
     this.post(v, { type: 'delta', viewId: v.sink.id, replace: true, points: this._points, ...cols });
@@ -547,7 +572,7 @@ export class Session extends Disposable {
 
   /** The data in the window, oldest first. */
   snapshot() {
-    return this.ring.snapshot();
+    return this.ring.snapshot(this._points);
   }
 
   /** Bytes held by the session's buffers. */

@@ -230,6 +230,7 @@ describe('withDecimation', () => {
   type Data = readonly ArrayLike<number>[];
   class FakeChart implements DecimatableChart<Data> {
     data: Data;
+    series: { width?: number }[] = [{}, { width: 1.5 }, { width: 2 }];
     scales: { x: { min: number | null; max: number | null } } = { x: { min: null, max: null } };
     bbox = { width: 400 };
     redraws = 0;
@@ -297,4 +298,31 @@ describe('withDecimation', () => {
     chart.destroy();
     assert.equal(chart.destroyed, true);
   });
+
+  it('strokes thin series as hairlines while the data is decimated, and gives their width back after', async () => {
+    const big = series(1_000_000, 2);
+    const small = series(300, 2);
+    const chart = factory({ width: 400 }, small, null);
+    assert.deepEqual(chart.series.map((x) => x.width), [undefined, 1.5, 2], 'sparse data: own widths');
+    chart.setData(big);
+    assert.equal(chart.series[1]!.width, 1, '1.5 px becomes a 1 device-pixel hairline');
+    assert.equal(chart.series[2]!.width, 2, 'a 2 px (high-contrast) line keeps its width');
+    chart.setData(small);
+    assert.equal(chart.series[1]!.width, 1.5, 'sparse again: own width back');
+    // A series added later gets the same treatment.
+    chart.series.push({ width: 1.5 });
+    chart.setData(series(1_000_000, 3));
+    assert.equal(chart.series[3]!.width, 1);
+    // Zooming far in: full data, own widths.
+    const x = chart.data === undefined ? [] : (series(1_000_000, 3)[0] as Float64Array);
+    chart.setScale(x[500_000]!, x[500_300]!);
+    await tick();
+    assert.equal(chart.series[1]!.width, 1.5);
+    // denseWidth 0 keeps every width.
+    const keep = withDecimation((opts: { width: number; hooks?: Record<string, unknown> }, data: Data, _t: null) => new FakeChart(opts, data), { denseWidth: 0 });
+    const c2 = keep({ width: 400 }, big, null);
+    c2.setData(big);
+    assert.equal(c2.series[1]!.width, 1.5);
+  });
 });
+

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { LimitError } from '../../src/core/sessionManager';
 import { SpecError, validateSpec, DEFAULT_LIMITS } from '../../src/core/spec';
 import type { Source, SourceSink } from '../../src/core/source';
+import { ApiSource } from '../../src/core/sources/api';
+import { FakeClock } from './helpers/fakeClock';
 import { makeManager, RecordingView, TestOwner } from './helpers/fixtures';
 
 describe('Session timer', () => {
@@ -36,6 +38,69 @@ describe('Session timer', () => {
     clock.advance(1000);
     assert.equal(view.of('delta').length, before + 6, 'four ticks in a second at 250 ms');
     assert.equal(clock.activeTimers, 1);
+  });
+
+  it('keeps its ticks on a grid when timers fire late, and never bursts to catch up', () => {
+    /** A clock whose timers fire `late` ms after they are due (a busy event loop). */
+    class LateClock extends FakeClock {
+      late = 100;
+      override setTimeout(fn: () => void, ms: number) {
+        return super.setTimeout(fn, ms + this.late);
+      }
+    }
+    const clock = new LateClock();
+    const { manager } = makeManager({ clock });
+    const view = new RecordingView('v1');
+    const s = manager.create({ source: { kind: 'random' }, periodMs: 1000, points: 10 }, new TestOwner());
+    s.attachView(view);
+    const ticks: number[] = [];
+    s.onDidUpdate(() => ticks.push(clock.now()));
+    clock.advance(60_000);
+    // Each timer fires 100 ms late; a schedule of "one period after the tick" would
+    // drift to 55 ticks a minute, the grid keeps 60.
+    assert.equal(ticks.length, 60, `ticks at ${ticks.slice(0, 4).join(', ')}…`);
+    // More than a period late: one tick, then a full period, never a burst.
+    clock.late = 2500;
+    ticks.length = 0;
+    clock.advance(30_000);
+    assert.ok(ticks.length >= 5, `${ticks.length} ticks`);
+    for (let i = 1; i < ticks.length; i++) assert.ok(ticks[i]! - ticks[i - 1]! >= 1000, `ticks ${ticks[i - 1]} and ${ticks[i]} closer than a period`);
+    s.dispose('user-closed');
+    assert.equal(clock.activeTimers, 0);
+  });
+
+  it('sends every row of a period that brought more rows than the window (a late tick), and snapshots the window', () => {
+    const { manager, clock } = makeManager();
+    const view = new RecordingView('v1');
+    const s = manager.create({ source: { kind: 'api' }, periodMs: 1000, points: 10 }, new TestOwner());
+    clock.advance(0);
+    s.attachView(view);
+    const src = s.source as ApiSource;
+    let i = 0;
+    const rows = (n: number) => Array.from({ length: n }, () => ({ name: 'a', x: ++i, y: i * 10 }));
+    src.push(rows(15)); // 15 rows of a new series for a 10-point window before the tick
+    clock.advance(1000);
+    const d0 = view.of('delta').at(-1)!;
+    assert.equal(d0.replace, true, 'a new series: a replace…');
+    assert.deepEqual([...d0.x], Array.from({ length: 15 }, (_, k) => k + 1), '…with all 15 rows, none lost');
+    src.push(rows(15));
+    clock.advance(1000);
+    const d1 = view.of('delta').at(-1)!;
+    assert.equal(d1.replace, false);
+    assert.deepEqual([...d1.x], Array.from({ length: 15 }, (_, k) => k + 16), 'all 15 rows, none lost');
+    assert.equal(d1.points, 10, 'the view keeps the newest 10');
+    assert.deepEqual([...s.snapshot().x], [21, 22, 23, 24, 25, 26, 27, 28, 29, 30], 'the window is the newest 10');
+    // Beyond the headroom (10 + 10 rows), the view gets the window instead.
+    src.push(rows(25));
+    clock.advance(1000);
+    const d2 = view.of('delta').at(-1)!;
+    assert.equal(d2.replace, true);
+    assert.deepEqual([...d2.x], [46, 47, 48, 49, 50, 51, 52, 53, 54, 55], 'the window only');
+    // A view attaching now gets the window, not the headroom.
+    const late = new RecordingView('v2');
+    s.attachView(late);
+    assert.equal(late.of('snapshot')[0]!.x.length, 10);
+    s.dispose('user-closed');
   });
 
   it('clamps the period to the minimum and 60 s', () => {
