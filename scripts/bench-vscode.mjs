@@ -222,6 +222,7 @@ export async function vscodeBenches({ quick = false, log = console.log } = {}) {
         receivedPoints: receivedRows * series,
         lost: (sent.pushedRows - receivedRows) * series,
         sentRate: sent.pushedPoints / sent.sendSeconds,
+        deliveredRate: (receivedRows * series) / sent.sendSeconds,
         updatesPerSec: (after.updates - before.updates) / sent.sendSeconds,
         lastMatches: Number(after.last) === sent.last,
         windowPoints: after.points,
@@ -264,18 +265,19 @@ export async function vscodeBenches({ quick = false, log = console.log } = {}) {
       const got = await frame.evaluate(() => window.__benchState().updates);
       await rpc('baselineClose');
       const s = frameStats(frames);
-      const r = { ...s, sentPoints: sent.sentRows * series, duePoints: sent.dueRows * series, receivedPoints: got * series, sentRate: (sent.sentRows * series) / sent.sendSeconds, lost: (sent.dueRows - got) * series, cpu };
+      const r = { ...s, sentPoints: sent.sentRows * series, duePoints: sent.dueRows * series, receivedPoints: got * series, sentRate: (sent.sentRows * series) / sent.sendSeconds, deliveredRate: (got * series) / sent.sendSeconds, lost: (sent.dueRows - got) * series, cpu };
       log(`  VS Code path baseline ${series}×${rate}/s → ${s.fps.toFixed(1)} fps, ${r.receivedPoints}/${r.duePoints} points (${r.sentPoints} posted); cores ${fmtCpu(cpu)}`);
       return r;
     };
     const summary = (runs) => {
       const m = (k) => median(runs.map((r) => r[k]));
-      return { runs, fps: m('fps'), dropped: m('dropped'), lagP99: m('lagP99'), sentRate: m('sentRate'), lost: m('lost'), lostMax: Math.max(...runs.map((r) => r.lost)), receivedPoints: m('receivedPoints'), allLastMatch: runs.every((r) => r.lastMatches !== false) };
+      const cores = (role) => median(runs.map((r) => r.cpu?.[role] ?? 0));
+      return { runs, fps: m('fps'), dropped: m('dropped'), deliveredRate: m('deliveredRate'), hostCores: cores('extension host'), rendererCores: cores('chromium renderer'), lagP99: m('lagP99'), sentRate: m('sentRate'), lost: m('lost'), lostMax: Math.max(...runs.map((r) => r.lost)), receivedPoints: m('receivedPoints'), allLastMatch: runs.every((r) => r.lastMatches !== false) };
     };
 
     log(`  teardown: ${quick ? 200 : 1000} open/close cycles through the API…`);
     results.teardown = await rpc('teardown', { cycles: quick ? 200 : 1000 }, 600_000);
-    log(`  teardown: heap Δ ${results.teardown.heapDeltaMB.toFixed(2)} MB over ${results.teardown.cycles} cycles (${results.teardown.panels} panels) in ${results.teardown.seconds.toFixed(0)} s; after: ${JSON.stringify(results.teardown.after)}; child processes ${results.teardown.childProcesses.length}`);
+    log(`  teardown: heap Δ ${results.teardown.heapDeltaMB.toFixed(2)} MB over ${results.teardown.cycles} cycles (${results.teardown.panels} panels) in ${results.teardown.seconds.toFixed(0)} s; after: ${JSON.stringify(results.teardown.after)}; child processes of the extension host: ${JSON.stringify(results.teardown.childProcesses)}`);
     log('  warm-up…');
     await streamRun({ series: 1, rate: 100_000, seconds: 2, quiet: true });
     const runs = quick ? 1 : 3;

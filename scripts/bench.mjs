@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: the performance suite (not part of `npm test`).
 //
-//   node scripts/bench.mjs [--quick] [--only=ingest,sessions,teardown,codec,stream,bigwindow,many,open] [--wait-quiet=SECONDS]
+//   node scripts/bench.mjs [--quick] [--only=ingest,sessions,teardown,codec,stream,bigwindow,many,vscode,open] [--wait-quiet=SECONDS]
 //
 // Node benchmarks run src/core directly (tsx) with the real SystemClock; browser
 // benchmarks load the real panel page bundle (webview/panel.ts, built with the
@@ -427,6 +427,21 @@ function table(r) {
       if (nb && nj) add(`renderer msg ${n / 2} rows: characters`, nb.chars, nj.chars, '', '', undefined, false);
     }
   }
+  if (r.vscode) {
+    const v = r.vscode.stream;
+    const p = 'VS Code path:';
+    add(`${p} 1 series × 500 k/s: fps`, v.one.fps, v.baselineOne.fps, '', '≥ 55', v.one.fps >= 55);
+    add(`${p} 1 series × 500 k/s: points delivered/s`, v.one.deliveredRate, v.baselineOne.deliveredRate, '', '≥ 500 k', v.one.deliveredRate >= 495_000);
+    add(`${p} 1 series × 500 k/s: points lost (worst run)`, v.one.lostMax, v.baselineOne.lostMax, '', '0', v.one.lostMax === 0 && v.one.allLastMatch, false);
+    add(`${p} 4 series × 100 k/s: fps`, v.four.fps, v.baselineFour.fps, '', '≥ 55', v.four.fps >= 55);
+    add(`${p} 4 series × 100 k/s: points lost (worst run)`, v.four.lostMax, v.baselineFour.lostMax, '', '0', v.four.lostMax === 0 && v.four.allLastMatch, false);
+    add(`${p} 1 series × 500 k/s: extension host, cores`, v.one.hostCores, v.baselineOne.hostCores, '', '', undefined, false);
+    add(`${p} 1 series × 500 k/s: workbench renderer, cores`, v.one.rendererCores, v.baselineOne.rendererCores, '', '', undefined, false);
+    const t = r.vscode.teardown;
+    add(`${p} teardown, ${t.cycles} cycles via the API: heap Δ`, t.heapDeltaMB, r.teardown?.baselineNeverClosed ? r.teardown.baselineNeverClosed.heapDeltaMB + r.teardown.baselineNeverClosed.arrayBuffersDeltaMB : undefined, ' MB', '≤ 5 MB', Math.abs(t.heapDeltaMB) <= 5, false);
+    const left = t.after.sessions + t.after.timers + t.after.views + t.after.sockets + t.after.processes + t.after.watchers + t.childProcesses.length;
+    add(`${p} teardown: sessions+timers+views+sockets+processes left`, left, undefined, '', '0', left === 0, false);
+  }
   if (r.open) add('open latency (command → first painted chart)', r.open.medianMs, undefined, ' ms', '≤ 500 ms', r.open.medianMs <= 500, false);
   const head = ['benchmark', 'ours', 'baseline', 'ratio', 'target', 'met'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
@@ -452,7 +467,7 @@ async function waitForQuiet(maxSeconds) {
 async function main() {
   fs.mkdirSync(OUT_DIR, { recursive: true });
   // A fresh machine gets Chromium and code-server here (as for the e2e tests), once.
-  if (['stream', 'bigwindow', 'codec', 'many', 'open'].some(want)) ensureTestTools({ quiet: true });
+  if (['stream', 'bigwindow', 'codec', 'many', 'vscode', 'open'].some(want)) ensureTestTools({ quiet: true });
   const results = { date: new Date().toISOString(), machine: machine() };
   const waitArg = argv.find((a) => a.startsWith('--wait-quiet='));
   results.machine.loadAtStart = await waitForQuiet(waitArg ? Number(waitArg.slice(13)) : quick ? 0 : 180);
@@ -487,6 +502,11 @@ async function main() {
         server.close();
       }
     }
+  }
+  if (want('vscode')) {
+    log('through the real VS Code path (code-server; streaming, teardown via the API)…');
+    const { vscodeBenches } = await import('./bench-vscode.mjs');
+    results.vscode = await vscodeBenches({ quick, log });
   }
   if (want('open')) {
     const { openLatency } = await import('./bench-open.mjs');

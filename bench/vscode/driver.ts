@@ -278,6 +278,7 @@ export async function run(): Promise<void> {
       await settle();
       const m0 = process.memoryUsage();
       const before = api.diagnostics();
+      const childrenBefore = childProcesses();
       const t0 = performance.now();
       for (let i = 0; i < cycles; i++) await cycle(i);
       const seconds = (performance.now() - t0) / 1000;
@@ -295,7 +296,9 @@ export async function run(): Promise<void> {
         heapAfterMB: m1.heapUsed / 2 ** 20,
         before,
         after,
-        childProcesses: childProcesses(),
+        // VS Code's own (e.g. the JSON language server) were there before the cycles.
+        childProcesses: childProcesses().filter((p) => !childrenBefore.includes(p)),
+        childProcessesBefore: childrenBefore,
       };
     },
   };

@@ -272,6 +272,20 @@ describe('PlotView data', () => {
     h.view.dispose();
   });
 
+  it('counts the rows it received (data-received), beyond what the window keeps', () => {
+    const h = makeView();
+    assert.equal(h.ds.received, '0');
+    h.view.handle(snapshot(4));
+    h.view.handle(delta(5, 3, 5));
+    h.view.handle(delta(8, 9, 5)); // more rows than the window: all received, 5 kept
+    h.view.handle({ type: 'delta', viewId: VIEW, replace: false, points: 5, series: ['a'], x: new Float64Array(2), y: [] } as HostToViewMessage);
+    h.view.handle({ ...delta(20, 2, 5), viewId: 'someone-else' } as HostToViewMessage);
+    assert.equal(h.ds.received, '16', 'malformed and foreign messages are not counted');
+    assert.equal(h.ds.points, '5');
+    assert.equal(h.ds.last, '16');
+    h.view.dispose();
+  });
+
   it('calls setData at most once per animation frame', async () => {
     const h = makeView();
     h.view.handle(snapshot(5));
