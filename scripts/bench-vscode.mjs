@@ -228,9 +228,11 @@ export async function vscodeBenches({ quick = false, log = console.log } = {}) {
         windowPoints: after.points,
         ignored: after.ignored,
         driverPushMsPerSec: sent.pushMsPerSec,
+        driverMaxBatchRows: sent.maxBatchRows,
+        driverMaxGapMs: sent.maxGapMs,
         cpu,
       };
-      if (!quiet) log(`  VS Code path ${series}×${rate}/s → ${s.fps.toFixed(1)} fps, ${s.dropped} dropped, ${r.receivedPoints}/${r.sentPoints} points, ${r.updatesPerSec.toFixed(1)} updates/s, last value ${r.lastMatches ? 'matches' : 'DIFFERS'}; cores ${fmtCpu(cpu)}`);
+      if (!quiet) log(`  VS Code path ${series}×${rate}/s → ${s.fps.toFixed(1)} fps, ${s.dropped} dropped, ${r.receivedPoints}/${r.sentPoints} points, ${r.updatesPerSec.toFixed(1)} updates/s, last value ${r.lastMatches ? 'matches' : 'DIFFERS'}; driver's largest push ${sent.maxBatchRows} rows, longest stall ${sent.maxGapMs.toFixed(0)} ms; cores ${fmtCpu(cpu)}`);
       return r;
     };
     const baselineRun = async ({ series, rate, seconds = secs }) => {

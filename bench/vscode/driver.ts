@@ -11,7 +11,7 @@
  * Commands:
  * - `open`     a session with the `api` source, shown in a panel (the real webview);
  *              the window is filled first (the steady state of a running session).
- * - `stream`   pushes `rate` rows/s for `seconds` through `handle.push`, every 16 ms; the
+ * - `stream`   pushes `rate` rows/s for `seconds` through `handle.push` (columns), every 16 ms; the
  *              session sends its views one Float64Array delta per period through VS
  *              Code's webview messaging (extension host → workbench → webview).
  * - `close`    disposes the handle (the panel closes with it).
@@ -27,6 +27,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import * as inspector from 'node:inspector';
 import * as dgram from 'node:dgram';
 import * as vscode from 'vscode';
 import type { LivePlotApi, SessionHandle } from '../../src/vscode/api';
@@ -56,20 +57,17 @@ class Generator {
     this.seed = x >>> 0;
     return this.seed / 2 ** 32;
   }
-  /** `n` rows as `[{ name, x, y }]` samples, the shape `handle.push` takes. */
-  samples(n: number): { samples: { name: string; x: number; y: number }[]; last: number } {
-    const out = new Array<{ name: string; x: number; y: number }>(n * this.series);
-    let k = 0;
-    let last = NaN;
+  /** `n` rows as columns `{ x, y: { s1, … } }`, the cheapest shape `handle.push` takes. */
+  columns(n: number): { columns: { x: Float64Array; y: Record<string, Float64Array> }; last: number } {
+    const x = new Float64Array(n);
+    const ys = Array.from({ length: this.series }, () => new Float64Array(n));
     for (let r = 0; r < n; r++, this.i++) {
-      const x = this.t0 + this.i * this.dtMs;
-      for (let s = 0; s < this.series; s++) {
-        const y = Math.sin(this.i / 500 + s) * (s + 1) + this.rand() - 0.5;
-        out[k++] = { name: `s${s + 1}`, x, y };
-        if (s === 0) last = y;
-      }
+      x[r] = this.t0 + this.i * this.dtMs;
+      for (let s = 0; s < this.series; s++) ys[s]![r] = Math.sin(this.i / 500 + s) * (s + 1) + this.rand() - 0.5;
     }
-    return { samples: out, last };
+    const y: Record<string, Float64Array> = {};
+    ys.forEach((col, s) => (y[`s${s + 1}`] = col));
+    return { columns: { x, y }, last: n > 0 ? ys[0]![n - 1]! : NaN };
   }
   /** `n` rows as `[x, y1, y2, …]` arrays (the baseline's one message per sample). */
   rows(n: number): number[][] {
@@ -126,6 +124,28 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
+/** LIVEPLOT_BENCH_PROFILE=<dir>: a CPU profile of the extension host per stream run. */
+const PROFILE_DIR = process.env.LIVEPLOT_BENCH_PROFILE;
+let profiler: inspector.Session | undefined;
+const post = (method: string, params?: object) =>
+  new Promise<any>((resolve, reject) => profiler!.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
+async function startProfile(): Promise<void> {
+  if (!PROFILE_DIR) return;
+  profiler = new inspector.Session();
+  profiler.connect();
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 250 });
+  await post('Profiler.start');
+}
+async function stopProfile(name: string): Promise<void> {
+  if (!profiler || !PROFILE_DIR) return;
+  const { profile } = await post('Profiler.stop');
+  fs.mkdirSync(PROFILE_DIR, { recursive: true });
+  fs.writeFileSync(path.join(PROFILE_DIR, `${name}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+  profiler.disconnect();
+  profiler = undefined;
+}
+
 export async function run(): Promise<void> {
   if (!CTL) throw new Error('LIVEPLOT_BENCH_DIR is not set');
   const ext = vscode.extensions.getExtension<LivePlotApi>(EXTENSION_ID);
@@ -146,7 +166,7 @@ export async function run(): Promise<void> {
       );
       open = { handle, gen: new Generator(series, 1000 / rate), series, rate };
       // Fill the window: a long-running session's steady state.
-      for (let done = 0; done < window; done += 10_000) open.handle.push!(open.gen.samples(Math.min(10_000, window - done)).samples);
+      for (let done = 0; done < window; done += 10_000) open.handle.push!(open.gen.columns(Math.min(10_000, window - done)).columns);
       return { id: handle.id };
     },
 
@@ -159,6 +179,10 @@ export async function run(): Promise<void> {
       let accepted = 0;
       let pushMs = 0;
       let last = NaN;
+      await startProfile();
+      let maxBatchRows = 0;
+      let maxGapMs = 0;
+      let prev = performance.now();
       const t0 = performance.now();
       const end = t0 + seconds * 1000;
       let next = t0;
@@ -167,10 +191,13 @@ export async function run(): Promise<void> {
         const now = performance.now();
         if (now >= end) break;
         const n = Math.floor((o.rate * (now - t0)) / 1000) - pushedRows;
+        maxGapMs = Math.max(maxGapMs, now - prev);
+        prev = now;
         if (n > 0) {
+          maxBatchRows = Math.max(maxBatchRows, n);
           const p0 = performance.now();
-          const batch = o.gen.samples(n);
-          accepted += Number(o.handle.push!(batch.samples) ?? 0);
+          const batch = o.gen.columns(n);
+          accepted += Number(o.handle.push!(batch.columns) ?? 0);
           pushMs += performance.now() - p0;
           pushedRows += n;
           last = batch.last;
@@ -178,7 +205,8 @@ export async function run(): Promise<void> {
         await sleep(Math.max(0, next - performance.now()));
       }
       const sendSeconds = (performance.now() - t0) / 1000;
-      return { pushedRows, pushedPoints: pushedRows * o.series, accepted, sendSeconds, pushMsPerSec: pushMs / sendSeconds, last };
+      await stopProfile(`host-stream-${o.series}x${o.rate}`);
+      return { pushedRows, pushedPoints: pushedRows * o.series, accepted, sendSeconds, pushMsPerSec: pushMs / sendSeconds, last, maxBatchRows, maxGapMs };
     },
 
     async close() {

@@ -17,7 +17,11 @@ export interface SessionHandle extends vscode.Disposable {
   readonly id: string;
   /** Fires once when the session ends, whatever ended it. */
   readonly onDidDispose: vscode.Event<DisposeReason>;
-  /** Pushes samples into an `api`-kind session: `{ name: value }` or `[{ name, x?, y }]`. */
+  /**
+   * Pushes samples into an `api`-kind session: `{ name: value }`, `[{ name, x?, y }]`,
+   * or columns `{ x: Float64Array | number[], y: { name: Float64Array | number[] } }`
+   * (the cheap way for many samples at once). Returns how many samples were recorded.
+   */
   push?(samples: unknown): number | void;
 }
 

@@ -36,6 +36,34 @@ describe('api source', () => {
     ]);
   });
 
+  it('push({ x, y: { name: column } }): columns, row i at x[i], typed or plain arrays', () => {
+    const { src, sink } = apiSource();
+    assert.equal(src.push({ x: new Float64Array([1, 2, 3]), y: { a: new Float64Array([10, 20, 30]), b: [-1, -2, -3] } }), 6);
+    assert.deepEqual(sink.samples, [
+      { name: 'a', x: 1, y: 10 },
+      { name: 'b', x: 1, y: -1 },
+      { name: 'a', x: 2, y: 20 },
+      { name: 'b', x: 2, y: -2 },
+      { name: 'a', x: 3, y: 30 },
+      { name: 'b', x: 3, y: -3 },
+    ]);
+    assert.equal(sink.malformedCount, 0);
+    // Bad cells, a column of the wrong length, a bad name: counted, the rest recorded.
+    sink.samples.length = 0;
+    assert.equal(src.push({ x: [4, NaN, 6], y: { a: [40, 50, Infinity], short: [1, 2], '': [1, 2, 3] } }), 1);
+    assert.deepEqual(sink.samples, [{ name: 'a', x: 4, y: 40 }]);
+    assert.equal(sink.malformedCount, 2 + 2 + 3, 'two bad cells, a 2-row column, a 3-row column with no name');
+    // A getter that throws part-way: never thrown, what came before is kept.
+    const y = { a: [1, 2, 3] };
+    Object.defineProperty(y.a, 2, { get: () => { throw new Error('boom'); } });
+    assert.doesNotThrow(() => src.push({ x: [7, 8, 9], y }));
+    assert.deepEqual(sink.samples.slice(1).map((s) => s.x), [7, 8]);
+    // `{ x: 5, y: 3 }` is still the record form (two series named x and y).
+    sink.samples.length = 0;
+    assert.equal(src.push({ x: 5, y: 3 }), 2);
+    assert.deepEqual(sink.samples.map((s) => s.name), ['x', 'y']);
+  });
+
   it('invalid samples are counted malformed, never thrown', () => {
     const { src, sink } = apiSource();
     const bad: unknown[] = [null, undefined, 5, 'a:1', true, { a: NaN }, { a: Infinity }, { a: '1' }, { '': 1 }, { ['x'.repeat(300)]: 1 }];
