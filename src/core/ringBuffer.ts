@@ -147,6 +147,26 @@ export class ColumnRing {
     this._generation++;
   }
 
+  /**
+   * Raises the capacity keeping every row, `total` and `generation` (a view's
+   * `since` stays valid: nothing it has or lacks changed). No-op unless larger.
+   */
+  grow(capacity: number): void {
+    capacity = Math.max(1, capacity | 0);
+    if (capacity <= this._capacity) return;
+    const n = this._length;
+    const nx = new Float64Array(capacity);
+    this.copyRange(this.x, nx, 0, n);
+    for (let i = 0; i < this.cols.length; i++) {
+      const nc = new Float64Array(capacity).fill(NaN);
+      this.copyRange(this.cols[i]!, nc, 0, n);
+      this.cols[i] = nc;
+    }
+    this.x = nx;
+    this._capacity = capacity;
+    this.start = 0;
+  }
+
   /** Copies logical rows [from, from+count) of `src` into `dst` starting at 0. */
   private copyRange(src: Float64Array, dst: Float64Array, from: number, count: number): void {
     const p0 = (this.start + from) % this._capacity;

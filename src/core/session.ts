@@ -101,12 +101,27 @@ const RATE_WINDOW_MS = 2000;
  * Rows the ring keeps for a window of `points`: the window plus headroom, so that
  * rows not yet sent survive when a period brings more rows than the window (a tick
  * late under load at a high rate): views still get every row, and the newest
- * `points` of them are the window. Up to 64 k rows of headroom (twice the columns
- * of a window of up to 64 k points; +6.5 % for a 1 M-point window).
+ * `points` of them are the window. Up to 64 k rows of headroom to start with
+ * (twice the columns of a window of up to 64 k points; +6.5 % for a 1 M-point
+ * window); a session whose rate needs more grows it (see `HEADROOM_SECONDS`).
  */
-export function ringCapacity(points: number): number {
-  return points + Math.min(points, 65_536);
+export function ringCapacity(points: number, headroom = defaultHeadroom(points)): number {
+  return points + headroom;
 }
+
+function defaultHeadroom(points: number): number {
+  return Math.min(points, 65_536);
+}
+
+/**
+ * Headroom grows to hold this long of data at the rate seen in a period: the
+ * extension host stops for tens of milliseconds now and then (garbage
+ * collection, VS Code's own work), and a source pushing 500,000 samples a second
+ * brings 40,000 rows in 80 ms.
+ */
+export const HEADROOM_SECONDS = 0.25;
+/** Headroom never takes more than this (bytes, all columns). */
+export const MAX_HEADROOM_BYTES = 32 * 2 ** 20;
 
 /**
  * One live plot: a spec, a source, a ring buffer, exactly one timer, one owner
@@ -134,6 +149,10 @@ export class Session extends Disposable {
   private lastTickAt: number;
   /** When the pending tick is due (clock time). */
   private dueAt = 0;
+  /** Rows the ring keeps beyond the window (see `ringCapacity`). */
+  private headroom: number;
+  /** When the last tick ran (clock time). */
+  private lastTickTime: number;
   private _periodMs: number;
   private _points: number;
   private pendingPoints: number | undefined;
@@ -168,9 +187,11 @@ export class Session extends Disposable {
     this._periodMs = clampPeriod(spec.periodMs, limits);
     this._points = spec.points;
     this._yRange = spec.yRange ?? 'auto';
-    this.ring = new ColumnRing(ringCapacity(spec.points));
+    this.headroom = defaultHeadroom(spec.points);
+    this.ring = new ColumnRing(ringCapacity(spec.points, this.headroom));
     this.createdAt = clock.now();
     this.lastTickAt = this.createdAt;
+    this.lastTickTime = this.createdAt;
     this._register(this._onDidChangeInfo);
     this._register(this._onDidUpdate);
     this._register(this._onDidRequestExport);
@@ -297,10 +318,13 @@ export class Session extends Disposable {
     // grid starts again from now (no burst of catch-up ticks).
     const due = Math.min(this.dueAt, now);
     this.lastTickAt = due;
+    const previousTick = this.lastTickTime;
+    this.lastTickTime = now;
     if (this.pendingPoints !== undefined) {
       this._points = this.pendingPoints;
       this.pendingPoints = undefined;
-      this.ring.resize(ringCapacity(this._points));
+      this.headroom = defaultHeadroom(this._points);
+      this.ring.resize(ringCapacity(this._points, this.headroom));
     }
     if (this.ended === undefined && this.source.tick) {
       try {
@@ -311,6 +335,7 @@ export class Session extends Disposable {
     }
     const changed = this.ring.total !== this.totalAtLastTick || this.ring.generation !== this.generationAtLastTick;
     if (changed) {
+      this.growHeadroom(this.ring.total - this.totalAtLastTick, now - previousTick);
       this.recordRate(now, this.ring.total - this.totalAtLastTick);
       this.totalAtLastTick = this.ring.total;
       this.generationAtLastTick = this.ring.generation;
@@ -326,6 +351,23 @@ export class Session extends Disposable {
       this.schedule(next >= t ? next - t : this._periodMs);
     }
   };
+
+  /**
+   * Grows the ring's headroom to hold `HEADROOM_SECONDS` of rows at the rate of the
+   * last period (`arrived` rows in `elapsedMs`), at least doubling, within
+   * `MAX_HEADROOM_BYTES`. Kept until the window changes.
+   */
+  private growHeadroom(arrived: number, elapsedMs: number): void {
+    if (arrived <= 0 || this.source.mode !== 'append') return;
+    const perSecond = (arrived * 1000) / Math.max(this._periodMs, elapsedMs);
+    const want = Math.ceil(perSecond * HEADROOM_SECONDS);
+    if (want <= this.headroom) return;
+    const max = Math.floor(MAX_HEADROOM_BYTES / (8 * (1 + Math.max(1, this.ring.seriesNames.length))));
+    const next = Math.min(max, Math.max(want, this.headroom * 2));
+    if (next <= this.headroom) return;
+    this.headroom = next;
+    this.ring.grow(this._points + next);
+  }
 
   private recordRate(now: number, samples: number): void {
     this.updateTimes.push(now);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ColumnRing, MAX_SERIES } from '../../src/core/ringBuffer';
+import { HEADROOM_SECONDS, MAX_HEADROOM_BYTES } from '../../src/core/session';
 import { LimitError } from '../../src/core/sessionManager';
 import type { Source, SourceSink } from '../../src/core/source';
 import { ApiSource } from '../../src/core/sources/api';
@@ -58,19 +59,44 @@ describe('limit: window points (memory stays bounded)', () => {
     }
   });
 
-  it('a session pushed 100,000 samples keeps its window and its buffer size', () => {
+  it('a session pushed 100,000 samples keeps its window, and its buffer stops growing at headroom for the rate', () => {
     const { manager, clock } = makeManager();
     const s = manager.create({ source: { kind: 'api' }, points: 200, periodMs: 250 }, new TestOwner('api'));
     const src = s.source as ApiSource;
     src.push({ temp: 0, rpm: 0 });
     clock.advance(250);
-    const bytes = s.bufferBytes;
+    const start = s.bufferBytes;
+    assert.equal(start, (200 + 200) * 8 * 3, 'window + headroom of one window, x + 2 series');
+    let bytes = 0;
     for (let i = 1; i <= 100_000; i++) {
       src.push([{ name: 'temp', x: i, y: i }, { name: 'rpm', x: i, y: -i }]);
       if (i % 5000 === 0) {
         clock.advance(250);
-        assert.equal(s.bufferBytes, bytes, 'the buffer never grows');
+        if (i === 5000) {
+          bytes = s.bufferBytes;
+          // 5,000 rows a period of 250 ms: headroom for HEADROOM_SECONDS at that rate.
+          assert.equal(bytes, (200 + Math.ceil(20_000 * HEADROOM_SECONDS)) * 8 * 3);
+        }
+        assert.equal(s.bufferBytes, bytes, 'a steady rate: the buffer does not grow again');
       }
+    }
+    // A burst far beyond: growth stops at MAX_HEADROOM_BYTES.
+    for (let k = 0; k < 5; k++) {
+      src.push({ x: Float64Array.from({ length: 2_000_000 }, (_, j) => 200_000 + k * 2_000_000 + j), y: { temp: new Float64Array(2_000_000), rpm: new Float64Array(2_000_000) } });
+      clock.advance(250);
+    }
+    assert.ok(s.bufferBytes <= 200 * 8 * 3 + MAX_HEADROOM_BYTES, `${s.bufferBytes} bytes`);
+    assert.equal(s.snapshot().x.length, 200);
+    s.dispose();
+  });
+
+  it('the window stays exact after the headroom grew', () => {
+    const { manager, clock } = makeManager();
+    const s = manager.create({ source: { kind: 'api' }, points: 200, periodMs: 250 }, new TestOwner('api'));
+    const src = s.source as ApiSource;
+    for (let i = 1; i <= 100_000; i++) {
+      src.push([{ name: 'temp', x: i, y: i }, { name: 'rpm', x: i, y: -i }]);
+      if (i % 5000 === 0) clock.advance(250);
     }
     const snap = s.snapshot();
     assert.equal(snap.x.length, 200);

@@ -61,4 +61,23 @@ describe('ColumnRing', () => {
     assert.equal(r.push('c', 1, 1), false);
     assert.deepEqual(r.seriesNames, ['a', 'b']);
   });
+
+  it('grow() raises the capacity keeping rows, total and generation (a wrapped ring included)', () => {
+    const ring = new ColumnRing(5);
+    for (let i = 1; i <= 8; i++) ring.push('a', i, i * 10); // wrapped: rows 4..8
+    const total = ring.total;
+    const gen = ring.generation;
+    ring.grow(3);
+    assert.equal(ring.capacity, 5, 'never shrinks');
+    ring.grow(12);
+    assert.equal(ring.capacity, 12);
+    assert.equal(ring.total, total);
+    assert.equal(ring.generation, gen);
+    assert.deepEqual([...ring.snapshot().x], [4, 5, 6, 7, 8]);
+    for (let i = 9; i <= 15; i++) ring.push('a', i, i * 10);
+    assert.deepEqual([...ring.since(total)!.x], [9, 10, 11, 12, 13, 14, 15], 'a view that had row 8 gets exactly the new rows');
+    assert.deepEqual([...ring.snapshot().y[0]!], [40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150]);
+    assert.deepEqual([...ring.snapshot(3).x], [13, 14, 15], 'snapshot(n): the newest n');
+  });
 });
+

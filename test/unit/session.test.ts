@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { LimitError } from '../../src/core/sessionManager';
 import { SpecError, validateSpec, DEFAULT_LIMITS } from '../../src/core/spec';
 import type { Source, SourceSink } from '../../src/core/source';
+import { MAX_HEADROOM_BYTES } from '../../src/core/session';
 import { ApiSource } from '../../src/core/sources/api';
 import { FakeClock } from './helpers/fakeClock';
 import { makeManager, RecordingView, TestOwner } from './helpers/fixtures';
@@ -100,6 +101,40 @@ describe('Session timer', () => {
     const late = new RecordingView('v2');
     s.attachView(late);
     assert.equal(late.of('snapshot')[0]!.x.length, 10);
+    s.dispose('user-closed');
+  });
+
+  it('grows its headroom with the rate, so a stall of the host loses no row either', () => {
+    const { manager, clock } = makeManager({ limits: { minPeriodMs: 16 } });
+    const view = new RecordingView('v1');
+    const s = manager.create({ source: { kind: 'api' }, periodMs: 16, points: 10_000 }, new TestOwner());
+    clock.advance(0);
+    s.attachView(view);
+    const src = s.source as ApiSource;
+    let next = 0;
+    const rows = (n: number) => {
+      const x = Float64Array.from({ length: n }, () => ++next);
+      return { x, y: { a: x } };
+    };
+    // 500,000 rows a second: 8,000 each 16 ms period.
+    for (let k = 0; k < 10; k++) {
+      src.push(rows(8000));
+      clock.advance(16);
+    }
+    const before = view.messages.length;
+    // The host stops for 80 ms: 40,000 rows arrive before the next tick (4× the window).
+    src.push(rows(40_000));
+    clock.advance(16);
+    const sent = view.messages.slice(before).filter((m) => m.type === 'delta');
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0]!.replace, false, 'a plain delta: the growth kept what the view has');
+    assert.equal(sent[0]!.x.length, 40_000, 'every row sent');
+    // Every row ever pushed reached the view exactly once, in order.
+    const got = view.messages.flatMap((m) => (m.type === 'delta' || m.type === 'snapshot' ? [...m.x] : []));
+    assert.equal(got.length, next);
+    assert.ok(got.every((x, i) => x === i + 1));
+    assert.equal(s.snapshot().x.length, 10_000);
+    assert.ok(s.bufferBytes <= 10_000 * 16 + MAX_HEADROOM_BYTES, `${s.bufferBytes} bytes`);
     s.dispose('user-closed');
   });
 
