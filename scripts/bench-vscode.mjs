@@ -207,6 +207,8 @@ export async function vscodeBenches({ quick = false, log = console.log } = {}) {
         await cdp.detach();
       }
       const sent = await streaming;
+      // What a person sees at this rate (bench-results/vscode-stream-*.png).
+      await page.screenshot({ path: path.join(ROOT, 'bench-results', `vscode-stream-${series}x${rate}.png`) }).catch(() => undefined);
       // Let the last period's delta arrive (one period plus the path's latency).
       let after = await viewState(frame);
       for (let i = 0; i < 20 && after.received - before.received < sent.pushedRows; i++) {
