@@ -14,6 +14,8 @@
 //   view took from data messages) before and after, against the rows pushed.
 //   Baseline: the peer's pipeline through the same path — our driver's own webview with
 //   plain uPlot, one `postMessage` per sample (a JSON array), a full setData at 15 fps.
+// - the same rates into a notebook cell's output (the renderer, base64 columns over the
+//   renderer messaging channel), from a source the driver registers (`bench.rate`).
 // - teardown: 1,000 open/close cycles through `api.openSession`/`handle.dispose` (every
 //   10th with its panel), heap of the extension host after gc, every resource count.
 import fs from 'node:fs';
@@ -237,6 +239,47 @@ export async function vscodeBenches({ quick = false, log = console.log } = {}) {
       if (!quiet) log(`  VS Code path ${series}×${rate}/s → ${s.fps.toFixed(1)} fps, ${s.dropped} dropped, ${r.receivedPoints}/${r.sentPoints} points, ${r.updatesPerSec.toFixed(1)} updates/s, last value ${r.lastMatches ? 'matches' : 'DIFFERS'}; driver's largest push ${sent.maxBatchRows} rows, longest stall ${sent.maxGapMs.toFixed(0)} ms; cores ${fmtCpu(cpu)}`);
       return r;
     };
+    /** A notebook cell's output (the renderer in the notebook's webview) at `rate` rows/s. */
+    const notebookRun = async ({ series, rate, window = 10_000, seconds = secs }) => {
+      const { id } = await rpc('notebookOpen', { series, rate, window, periodMs: 16 });
+      const frame = await findFrame((sid) => document.querySelector('.lp-root')?.dataset.session === sid, id);
+      let before;
+      for (let i = 0; i < 100; i++) {
+        before = await viewState(frame);
+        if (before.points === window) break;
+        await sleep(100);
+      }
+      await sleep(700);
+      before = await viewState(frame);
+      await rpc('notebookGo');
+      await sleep(400);
+      const pids = descendants();
+      const c0 = cpuOf(pids);
+      const frames = await frame.evaluate(measureFrames, seconds * 1000);
+      const cpu = cpuByRole(c0, cpuOf(pids), frames.durationMs / 1000);
+      await page.screenshot({ path: path.join(ROOT, 'bench-results', `vscode-notebook-${series}x${rate}.png`) }).catch(() => undefined);
+      const sent = await rpc('notebookStop');
+      let after = await viewState(frame);
+      for (let i = 0; i < 20 && after.received < sent.producedRows; i++) {
+        await sleep(100);
+        after = await viewState(frame);
+      }
+      await rpc('notebookClose');
+      const s = frameStats(frames);
+      const streamed = sent.producedRows - before.received;
+      const r = {
+        ...s,
+        prefillReceived: before.received,
+        sentPoints: streamed * series,
+        receivedPoints: (after.received - before.received) * series,
+        lost: (sent.producedRows - after.received) * series,
+        deliveredRate: ((after.received - before.received) * series) / (seconds + 0.4),
+        lastMatches: Number(after.last) === sent.last,
+        cpu,
+      };
+      log(`  VS Code path notebook ${series}×${rate}/s → ${s.fps.toFixed(1)} fps, ${s.dropped} dropped, ${r.receivedPoints}/${r.sentPoints} points (prefill ${before.received}/${window}), last value ${r.lastMatches ? 'matches' : 'DIFFERS'}; cores ${fmtCpu(cpu)}`);
+      return r;
+    };
     const baselineRun = async ({ series, rate, seconds = secs }) => {
       await rpc('baselineOpen', { series, rate, pageDir });
       const frame = await findFrame(() => typeof window.__benchState === 'function');
@@ -293,6 +336,8 @@ export async function vscodeBenches({ quick = false, log = console.log } = {}) {
       method: 'code-server; handle.push every 16 ms into an api session (10,000-point window, 16 ms period); measured in the webview frame',
       one: summary(one),
       four: summary(four),
+      notebookOne: summary([await notebookRun({ series: 1, rate: 500_000 })]),
+      notebookFour: summary([await notebookRun({ series: 4, rate: 100_000 })]),
       baselineOne: summary([await baselineRun({ series: 1, rate: 500_000 })]),
       baselineFour: summary([await baselineRun({ series: 4, rate: 100_000 })]),
     };

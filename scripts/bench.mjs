@@ -435,6 +435,12 @@ function table(r) {
     add(`${p} 1 series × 500 k/s: points lost (worst run)`, v.one.lostMax, v.baselineOne.lostMax, '', '0', v.one.lostMax === 0 && v.one.allLastMatch, false);
     add(`${p} 4 series × 100 k/s: fps`, v.four.fps, v.baselineFour.fps, '', '≥ 55', v.four.fps >= 55);
     add(`${p} 4 series × 100 k/s: points lost (worst run)`, v.four.lostMax, v.baselineFour.lostMax, '', '0', v.four.lostMax === 0 && v.four.allLastMatch, false);
+    if (v.notebookOne) {
+      add(`${p} notebook output 1 × 500 k/s: fps`, v.notebookOne.fps, undefined, '', '(≥ 55)', v.notebookOne.fps >= 55);
+      add(`${p} notebook output 1 × 500 k/s: points lost`, v.notebookOne.lostMax, undefined, '', '(0)', v.notebookOne.lostMax === 0 && v.notebookOne.allLastMatch, false);
+      add(`${p} notebook output 4 × 100 k/s: fps`, v.notebookFour.fps, undefined, '', '(≥ 55)', v.notebookFour.fps >= 55);
+      add(`${p} notebook output 4 × 100 k/s: points lost`, v.notebookFour.lostMax, undefined, '', '(0)', v.notebookFour.lostMax === 0 && v.notebookFour.allLastMatch, false);
+    }
     add(`${p} 1 series × 500 k/s: extension host, cores`, v.one.hostCores, v.baselineOne.hostCores, '', '', undefined, false);
     add(`${p} 1 series × 500 k/s: workbench renderer, cores`, v.one.rendererCores, v.baselineOne.rendererCores, '', '', undefined, false);
     const t = r.vscode.teardown;

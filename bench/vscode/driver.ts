@@ -31,6 +31,7 @@ import * as inspector from 'node:inspector';
 import * as dgram from 'node:dgram';
 import * as vscode from 'vscode';
 import type { LivePlotApi, SessionHandle } from '../../src/vscode/api';
+import type { Source, SourceSink } from '../../src/core/source';
 
 const EXTENSION_ID = 'liveplot.live-plot-sessions';
 const CTL = process.env.LIVEPLOT_BENCH_DIR ?? '';
@@ -78,6 +79,60 @@ class Generator {
       out.push(row);
     }
     return out;
+  }
+}
+
+/**
+ * A source for notebook cells (registered as `bench.rate` through `registerSource`):
+ * each tick it produces the rows due at `rate` rows/s since it started (the first tick
+ * fills the window), until `stop()`; it counts what it produced.
+ */
+const rateSources = new Set<RateSource>();
+class RateSource implements Source {
+  readonly mode = 'append' as const;
+  readonly endpoint = 'bench: rows at a fixed rate';
+  private sink: SourceSink | undefined;
+  private t0 = 0;
+  private done = 0;
+  produced = 0;
+  last = NaN;
+  private stopped = false;
+  private readonly gen: Generator;
+  constructor(
+    private readonly rate: number,
+    series: number,
+    private readonly prefill: number,
+  ) {
+    this.gen = new Generator(series, 1000 / rate);
+    rateSources.add(this);
+  }
+  start(sink: SourceSink): void {
+    this.sink = sink;
+  }
+  /** Starts the stream (until then only the first tick's prefill). */
+  go(): void {
+    this.t0 = performance.now();
+    this.going = true;
+  }
+  private going = false;
+  tick(): void {
+    if (!this.sink || this.stopped) return;
+    const due = this.prefill + (this.going ? Math.floor((this.rate * (performance.now() - this.t0)) / 1000) : 0);
+    const n = due - this.done;
+    if (n <= 0) return;
+    const { columns, last } = this.gen.columns(n);
+    const names = Object.keys(columns.y);
+    for (let i = 0; i < n; i++) for (const name of names) this.sink.sample(name, columns.x[i]!, columns.y[name]![i]!);
+    this.done = due;
+    this.produced += n;
+    this.last = last;
+  }
+  stop(): void {
+    this.stopped = true;
+  }
+  dispose(): void {
+    this.sink = undefined;
+    rateSources.delete(this);
   }
 }
 
@@ -153,6 +208,8 @@ export async function run(): Promise<void> {
   const api = ext.isActive ? ext.exports : await ext.activate();
   const gc = makeGc();
   let open: Open | undefined;
+  let registered: vscode.Disposable | undefined;
+  let notebookUri: vscode.Uri | undefined;
   let baseline: { panel: vscode.WebviewPanel; gen: Generator; series: number; rate: number } | undefined;
 
   const commands: Record<string, (r: Req) => Promise<unknown>> = {
@@ -207,6 +264,59 @@ export async function run(): Promise<void> {
       const sendSeconds = (performance.now() - t0) / 1000;
       await stopProfile(`host-stream-${o.series}x${o.rate}`);
       return { pushedRows, pushedPoints: pushedRows * o.series, accepted, sendSeconds, pushMsPerSec: pushMs / sendSeconds, last, maxBatchRows, maxGapMs };
+    },
+
+    async notebookOpen(r) {
+      const series = Number(r.series);
+      const rate = Number(r.rate);
+      const window = Number(r.window);
+      if (!registered) {
+        registered = api.registerSource('bench.rate', (spec) => {
+          const o = spec as unknown as { rate?: number; series?: number; prefill?: number };
+          return new RateSource(Number(o.rate) || 1000, Number(o.series) || 1, Number(o.prefill) || 0);
+        });
+      }
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      if (!folder) throw new Error('no workspace folder');
+      const spec = { title: `notebook ${series}×${rate}`, source: { kind: 'bench.rate', rate, series, prefill: window }, periodMs: Number(r.periodMs ?? 16), points: window };
+      const uri = vscode.Uri.joinPath(folder, `bench-${Date.now()}.liveplot`);
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify({ cells: [{ kind: 'code', language: 'json', value: JSON.stringify(spec) }] })));
+      await vscode.commands.executeCommand('vscode.open', uri);
+      let editor: vscode.NotebookEditor | undefined;
+      for (let i = 0; i < 200 && !editor; i++) {
+        editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook.uri.toString() === uri.toString());
+        if (!editor) await sleep(50);
+      }
+      if (!editor) throw new Error('the notebook editor did not open');
+      await vscode.commands.executeCommand('notebook.selectKernel', { editor, id: 'live-plot-controller', extension: EXTENSION_ID });
+      const before = new Set(api.sessions.map((x) => x.id));
+      await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: uri });
+      let id: string | undefined;
+      for (let i = 0; i < 200 && !id; i++) {
+        id = api.sessions.find((x) => !before.has(x.id))?.id;
+        if (!id) await sleep(50);
+      }
+      if (!id) throw new Error('no session from the cell');
+      notebookUri = uri;
+      return { id };
+    },
+
+    async notebookGo() {
+      for (const src of rateSources) src.go();
+      return { sources: rateSources.size };
+    },
+
+    async notebookStop() {
+      const all = [...rateSources];
+      for (const src of all) src.stop();
+      return { producedRows: all.reduce((n, x) => n + x.produced, 0), last: all[0]?.last ?? NaN, sources: all.length };
+    },
+
+    async notebookClose() {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      if (notebookUri) await vscode.workspace.fs.delete(notebookUri).then(undefined, () => undefined);
+      notebookUri = undefined;
+      return { diagnostics: api.diagnostics() };
     },
 
     async close() {
