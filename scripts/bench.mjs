@@ -199,7 +199,15 @@ async function streamRuns(page, base, opts, runs) {
   for (let i = 0; i < runs; i++) {
     const pids0 = descendants();
     const c0 = cpuOf(pids0);
-    const r = await page.evaluate((o) => window.bench.runStream(o), { ...opts, frameOrigin: base.frame });
+    let r;
+    try {
+      r = await page.evaluate((o) => window.bench.runStream(o), { ...opts, frameOrigin: base.frame });
+    } catch (e) {
+      // A plot page that never answered (seen once under load): a fresh harness, one retry.
+      log(`  ${opts.page}: ${String(e?.message ?? e).split('\n')[0]} — reloading the harness and retrying once`);
+      await page.reload();
+      r = await page.evaluate((o) => window.bench.runStream(o), { ...opts, frameOrigin: base.frame });
+    }
     const c1 = cpuOf(descendants());
     const s = frameStats(r);
     const sentPoints = r.sentRows * opts.series;
