@@ -2,6 +2,8 @@
  * Small helpers shared by the Node benchmarks (run with `node --expose-gc --import tsx`).
  * A benchmark prints one line `BENCH_RESULT {json}` that scripts/bench.mjs collects.
  */
+import * as dgram from 'node:dgram';
+import * as fs from 'node:fs';
 
 /** Median of numbers (NaN for none). */
 export function median(values: readonly number[]): number {
@@ -54,4 +56,38 @@ export function repeat(runs: number, warmup: number, fn: () => number): number[]
   const out: number[] = [];
   for (let i = 0; i < runs; i++) out.push(fn());
   return out;
+}
+
+/**
+ * Child processes of this process as `"<pid> <command line>"`, from /proc (Linux);
+ * those whose command line matches `ignore` are left out.
+ */
+export function childProcesses(ignore?: RegExp): string[] {
+  const out: string[] = [];
+  try {
+    for (const t of fs.readdirSync(`/proc/${process.pid}/task`)) {
+      const c = fs.readFileSync(`/proc/${process.pid}/task/${t}/children`, 'utf8').trim();
+      for (const pid of c ? c.split(/\s+/) : []) {
+        let cmd = '?';
+        try {
+          cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+        } catch {
+          // gone
+        }
+        if (!ignore || !ignore.test(cmd)) out.push(`${pid} ${cmd}`);
+      }
+    }
+  } catch {
+    return ['(no /proc)'];
+  }
+  return out;
+}
+
+/** A UDP port on 127.0.0.1 that was free a moment ago. */
+export async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
 }

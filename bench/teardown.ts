@@ -8,12 +8,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import dgram from 'node:dgram';
 import { SystemClock } from '../src/core/clock';
 import type { Owner, ViewSink } from '../src/core/session';
 import { SessionManager } from '../src/core/sessionManager';
 import { createBuiltinRegistry } from '../src/core/sources/registry';
-import { fullGc, report, sleep } from './lib';
+import { childProcesses, freeUdpPort, fullGc, report, sleep } from './lib';
 
 const quick = process.argv.includes('--quick');
 const CYCLES = quick ? 200 : 1000;
@@ -28,42 +27,12 @@ const LIMITS = {
 };
 const OWNER: Owner = { kind: 'api', group: 'bench', groupKey: 'bench', isAlive: () => true };
 
-/** Child processes of this process (besides tsx's esbuild service), from /proc (Linux). */
-function childProcesses(): string[] {
-  const out: string[] = [];
-  try {
-    for (const t of fs.readdirSync(`/proc/${process.pid}/task`)) {
-      const c = fs.readFileSync(`/proc/${process.pid}/task/${t}/children`, 'utf8').trim();
-      for (const pid of c ? c.split(/\s+/) : []) {
-        let cmd = '?';
-        try {
-          cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-        } catch {
-          // gone
-        }
-        // tsx's own esbuild service is not ours to count.
-        if (!/esbuild --service/.test(cmd)) out.push(`${pid} ${cmd}`);
-      }
-    }
-  } catch {
-    return ['(no /proc)'];
-  }
-  return out;
-}
 
 /** Node's own count of live handles by type (timers, sockets, processes, watchers…). */
 function handles(): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of process.getActiveResourcesInfo()) out[r] = (out[r] ?? 0) + 1;
   return out;
-}
-
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 async function main() {
@@ -112,7 +81,7 @@ async function main() {
   await fullGc();
   const m1 = process.memoryUsage();
   const h1 = handles();
-  const diag = { sessions: manager.size, timers: clock.activeTimers, ...manager.resources, childProcesses: childProcesses() };
+  const diag = { sessions: manager.size, timers: clock.activeTimers, ...manager.resources, childProcesses: childProcesses(/esbuild --service/) }; // tsx's own esbuild service is not ours
 
   // Baseline: the same number of opens, never closed (sine only: no OS resources needed).
   await fullGc();

@@ -26,19 +26,10 @@ import * as esbuild from 'esbuild';
 import { launchBrowser, startCodeServer } from './lib/codeServer.mjs';
 import { buildExtension } from './bench-open.mjs';
 import { cpuByRole, cpuOf, descendants } from './lib/proc.mjs';
+import { frameStats, median } from './lib/stats.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (a) => {
-  const s = a.filter((v) => Number.isFinite(v)).sort((p, q) => p - q);
-  if (!s.length) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const pct = (a, p) => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN;
-};
 
 /** Runs in the webview's frame: frames, intervals and main-thread lag for `ms`. */
 async function measureFrames(ms) {
@@ -76,11 +67,6 @@ const fmtCpu = (c) =>
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => `${k} ${v.toFixed(2)}`)
     .join(', ');
-
-function frameStats(r) {
-  const dropped = r.intervals.reduce((n, iv) => n + Math.max(0, Math.round(iv / (1000 / 60)) - 1), 0);
-  return { fps: r.frames / (r.durationMs / 1000), dropped, frameP95: pct(r.intervals, 95), lagP99: pct(r.lags, 99) };
-}
 
 /** @returns {Promise<object>} the results (see bench.mjs's table) */
 export async function vscodeBenches({ quick = false, log = console.log } = {}) {
@@ -169,56 +155,72 @@ export async function vscodeBenches({ quick = false, log = console.log } = {}) {
       });
 
     const secs = quick ? 3 : 10;
-    const streamRun = async ({ series, rate, window = 10_000, seconds = secs, quiet = false }) => {
-      const { id } = await rpc('open', { series, rate, window, periodMs: 16, title: `bench ${series}×${rate}` });
-      const frame = await findFrame((sid) => document.querySelector('.lp-root')?.dataset.session === sid, id);
-      // Wait for the prefilled window to arrive and settle.
-      let before;
+
+    /** Waits until the view holds a full `window` and nothing more arrives; its state then. */
+    const settled = async (frame, window) => {
       for (let i = 0; i < 100; i++) {
-        before = await viewState(frame);
-        if (before.points === window) {
+        const a = await viewState(frame);
+        if (a.points === window) {
           await sleep(300);
-          const again = await viewState(frame);
-          if (again.received === before.received) break;
+          if ((await viewState(frame)).received === a.received) break;
         }
         await sleep(100);
       }
       await sleep(700); // layout, first frames
-      before = await viewState(frame);
-      const streaming = rpc('stream', { seconds: seconds + 1.2 });
-      await sleep(400);
+      return viewState(frame);
+    };
+
+    /** The view's state once it has received `rows` rows (or after 2 s): the last period's delta in flight. */
+    const received = async (frame, rows) => {
+      let s = await viewState(frame);
+      for (let i = 0; i < 20 && s.received < rows; i++) {
+        await sleep(100);
+        s = await viewState(frame);
+      }
+      return s;
+    };
+
+    /**
+     * Frames, lag and CPU per process in `frame` for `seconds`, and what a person sees at the
+     * end (bench-results/vscode-<name>.png). LIVEPLOT_BENCH_PROFILE=<dir>: a CPU profile of the
+     * workbench's renderer (main thread, webviews included: code-server serves them from its
+     * own site); LIVEPLOT_BENCH_TRACE=<dir>: a Chromium trace.
+     */
+    const measure = async (frame, name, seconds) => {
       const pids = descendants();
       const c0 = cpuOf(pids);
-      // LIVEPLOT_BENCH_PROFILE=<dir>: a CPU profile of the workbench's renderer (main thread,
-      // webviews included: code-server serves them from its own site) for each run.
-      const cdp = process.env.LIVEPLOT_BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined;
+      const profileDir = process.env.LIVEPLOT_BENCH_PROFILE;
+      const traceDir = process.env.LIVEPLOT_BENCH_TRACE;
+      const cdp = profileDir ? await page.context().newCDPSession(page) : undefined;
       if (cdp) {
         await cdp.send('Profiler.enable');
         await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
         await cdp.send('Profiler.start');
       }
-      const tracing = process.env.LIVEPLOT_BENCH_TRACE;
-      if (tracing) await browser.browser.startTracing(page, { path: path.join(tracing, `stream-${series}x${rate}-${Date.now()}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'cc', 'viz', 'gpu'] });
+      if (traceDir) await browser.browser.startTracing(page, { path: path.join(traceDir, `${name}-${Date.now()}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'cc', 'viz', 'gpu'] });
       const frames = await frame.evaluate(measureFrames, seconds * 1000);
-      if (tracing) await browser.browser.stopTracing();
+      if (traceDir) await browser.browser.stopTracing();
       const cpu = cpuByRole(c0, cpuOf(pids), frames.durationMs / 1000);
       if (cdp) {
         const { profile } = await cdp.send('Profiler.stop');
-        fs.mkdirSync(process.env.LIVEPLOT_BENCH_PROFILE, { recursive: true });
-        fs.writeFileSync(path.join(process.env.LIVEPLOT_BENCH_PROFILE, `stream-${series}x${rate}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+        fs.mkdirSync(profileDir, { recursive: true });
+        fs.writeFileSync(path.join(profileDir, `${name}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
         await cdp.detach();
       }
+      await page.screenshot({ path: path.join(ROOT, 'bench-results', `vscode-${name}.png`) }).catch(() => undefined);
+      return { frames, cpu, stats: frameStats(frames) };
+    };
+
+    const streamRun = async ({ series, rate, window = 10_000, seconds = secs, quiet = false }) => {
+      const { id } = await rpc('open', { series, rate, window, periodMs: 16, title: `bench ${series}×${rate}` });
+      const frame = await findFrame((sid) => document.querySelector('.lp-root')?.dataset.session === sid, id);
+      const before = await settled(frame, window);
+      const streaming = rpc('stream', { seconds: seconds + 1.2 });
+      await sleep(400);
+      const { cpu, stats: s } = await measure(frame, `stream-${series}x${rate}`, seconds);
       const sent = await streaming;
-      // What a person sees at this rate (bench-results/vscode-stream-*.png).
-      await page.screenshot({ path: path.join(ROOT, 'bench-results', `vscode-stream-${series}x${rate}.png`) }).catch(() => undefined);
-      // Let the last period's delta arrive (one period plus the path's latency).
-      let after = await viewState(frame);
-      for (let i = 0; i < 20 && after.received - before.received < sent.pushedRows; i++) {
-        await sleep(100);
-        after = await viewState(frame);
-      }
+      const after = await received(frame, before.received + sent.pushedRows);
       await rpc('close');
-      const s = frameStats(frames);
       const receivedRows = after.received - before.received;
       const r = {
         ...s,
@@ -239,38 +241,22 @@ export async function vscodeBenches({ quick = false, log = console.log } = {}) {
       if (!quiet) log(`  VS Code path ${series}×${rate}/s → ${s.fps.toFixed(1)} fps, ${s.dropped} dropped, ${r.receivedPoints}/${r.sentPoints} points, ${r.updatesPerSec.toFixed(1)} updates/s, last value ${r.lastMatches ? 'matches' : 'DIFFERS'}; driver's largest push ${sent.maxBatchRows} rows, longest stall ${sent.maxGapMs.toFixed(0)} ms; cores ${fmtCpu(cpu)}`);
       return r;
     };
+
     /** A notebook cell's output (the renderer in the notebook's webview) at `rate` rows/s. */
     const notebookRun = async ({ series, rate, window = 10_000, seconds = secs }) => {
       const { id } = await rpc('notebookOpen', { series, rate, window, periodMs: 16 });
       const frame = await findFrame((sid) => document.querySelector('.lp-root')?.dataset.session === sid, id);
-      let before;
-      for (let i = 0; i < 100; i++) {
-        before = await viewState(frame);
-        if (before.points === window) break;
-        await sleep(100);
-      }
-      await sleep(700);
-      before = await viewState(frame);
+      const before = await settled(frame, window);
       await rpc('notebookGo');
       await sleep(400);
-      const pids = descendants();
-      const c0 = cpuOf(pids);
-      const frames = await frame.evaluate(measureFrames, seconds * 1000);
-      const cpu = cpuByRole(c0, cpuOf(pids), frames.durationMs / 1000);
-      await page.screenshot({ path: path.join(ROOT, 'bench-results', `vscode-notebook-${series}x${rate}.png`) }).catch(() => undefined);
+      const { cpu, stats: s } = await measure(frame, `notebook-${series}x${rate}`, seconds);
       const sent = await rpc('notebookStop');
-      let after = await viewState(frame);
-      for (let i = 0; i < 20 && after.received < sent.producedRows; i++) {
-        await sleep(100);
-        after = await viewState(frame);
-      }
+      const after = await received(frame, sent.producedRows);
       await rpc('notebookClose');
-      const s = frameStats(frames);
-      const streamed = sent.producedRows - before.received;
       const r = {
         ...s,
         prefillReceived: before.received,
-        sentPoints: streamed * series,
+        sentPoints: (sent.producedRows - before.received) * series,
         receivedPoints: (after.received - before.received) * series,
         lost: (sent.producedRows - after.received) * series,
         deliveredRate: ((after.received - before.received) * series) / (seconds + 0.4),
@@ -280,38 +266,18 @@ export async function vscodeBenches({ quick = false, log = console.log } = {}) {
       log(`  VS Code path notebook ${series}×${rate}/s → ${s.fps.toFixed(1)} fps, ${s.dropped} dropped, ${r.receivedPoints}/${r.sentPoints} points (prefill ${before.received}/${window}), last value ${r.lastMatches ? 'matches' : 'DIFFERS'}; cores ${fmtCpu(cpu)}`);
       return r;
     };
+
     const baselineRun = async ({ series, rate, seconds = secs }) => {
       await rpc('baselineOpen', { series, rate, pageDir });
       const frame = await findFrame(() => typeof window.__benchState === 'function');
       await sleep(1500);
       const streaming = rpc('baselineStream', { seconds: seconds + 1.2 });
       await sleep(400);
-      const pids = descendants();
-      const c0 = cpuOf(pids);
-      // LIVEPLOT_BENCH_PROFILE=<dir>: a CPU profile of the workbench's renderer (main thread,
-      // webviews included: code-server serves them from its own site) for each run.
-      const cdp = process.env.LIVEPLOT_BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined;
-      if (cdp) {
-        await cdp.send('Profiler.enable');
-        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-        await cdp.send('Profiler.start');
-      }
-      const tracing = process.env.LIVEPLOT_BENCH_TRACE;
-      if (tracing) await browser.browser.startTracing(page, { path: path.join(tracing, `stream-${series}x${rate}-${Date.now()}.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'cc', 'viz', 'gpu'] });
-      const frames = await frame.evaluate(measureFrames, seconds * 1000);
-      if (tracing) await browser.browser.stopTracing();
-      const cpu = cpuByRole(c0, cpuOf(pids), frames.durationMs / 1000);
-      if (cdp) {
-        const { profile } = await cdp.send('Profiler.stop');
-        fs.mkdirSync(process.env.LIVEPLOT_BENCH_PROFILE, { recursive: true });
-        fs.writeFileSync(path.join(process.env.LIVEPLOT_BENCH_PROFILE, `stream-${series}x${rate}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
-        await cdp.detach();
-      }
+      const { cpu, stats: s } = await measure(frame, `baseline-${series}x${rate}`, seconds);
       const sent = await streaming;
       await sleep(500); // what has not arrived by then was not delivered in time
       const got = await frame.evaluate(() => window.__benchState().updates);
       await rpc('baselineClose');
-      const s = frameStats(frames);
       const r = { ...s, sentPoints: sent.sentRows * series, duePoints: sent.dueRows * series, receivedPoints: got * series, sentRate: (sent.sentRows * series) / sent.sendSeconds, deliveredRate: (got * series) / sent.sendSeconds, lost: (sent.dueRows - got) * series, cpu };
       log(`  VS Code path baseline ${series}×${rate}/s → ${s.fps.toFixed(1)} fps, ${r.receivedPoints}/${r.duePoints} points (${r.sentPoints} posted); cores ${fmtCpu(cpu)}`);
       return r;

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { launchBrowser } from './lib/codeServer.mjs';
 import { cpuDelta, cpuOf, descendants } from './lib/proc.mjs';
+import { frameStats, median, pct } from './lib/stats.mjs';
 import { CHROMIUM, ensureTestTools, toolPaths } from './setup-test-tools.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,16 +35,6 @@ const log = (...a) => console.log(`[bench ${((Date.now() - T_START) / 1000).toFi
 
 // ------------------------------------------------------------------ helpers
 
-const median = (a) => {
-  const s = a.filter((v) => Number.isFinite(v)).sort((p, q) => p - q);
-  if (!s.length) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const pct = (a, p) => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN;
-};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs a Node benchmark (tsx, --expose-gc) and returns its BENCH_RESULT. */
@@ -181,19 +172,6 @@ function startServer() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-/** Frame statistics of a plot page (60 Hz frames). */
-function frameStats(r) {
-  const seconds = r.durationMs / 1000;
-  const dropped = r.intervals.reduce((n, iv) => n + Math.max(0, Math.round(iv / (1000 / 60)) - 1), 0);
-  return {
-    fps: r.frames / seconds,
-    dropped,
-    frameP95: pct(r.intervals, 95),
-    frameMax: Math.max(0, ...r.intervals),
-    lagP99: pct(r.lags, 99),
-  };
-}
-
 async function streamRuns(page, base, opts, runs) {
   const out = [];
   for (let i = 0; i < runs; i++) {
@@ -204,7 +182,8 @@ async function streamRuns(page, base, opts, runs) {
       r = await page.evaluate((o) => window.bench.runStream(o), { ...opts, frameOrigin: base.frame });
     } catch (e) {
       // A plot page that never answered (seen once under load): a fresh harness, one retry.
-      log(`  ${opts.page}: ${String(e?.message ?? e).split('\n')[0]} — reloading the harness and retrying once`);
+      const frames = await Promise.all(page.frames().map((f) => f.evaluate(() => `${location.pathname}${location.search} ${document.readyState} uPlot=${typeof uPlot} state=${window.__benchState ? JSON.stringify(window.__benchState()) : '-'}`).catch((x) => `${f.url()} ${x.message}`)));
+      log(`  ${opts.page}: ${String(e?.message ?? e).split('\n')[0]} (frames: ${frames.join('; ')}) — reloading the harness and retrying once`);
       await page.reload();
       r = await page.evaluate((o) => window.bench.runStream(o), { ...opts, frameOrigin: base.frame });
     }

@@ -18,6 +18,7 @@
   );
   addEventListener('message', (e) => {
     const d = e.data;
+    if (d && d.type === 'ping') return void parent.postMessage({ type: 'ready' }, '*');
     if (!Array.isArray(d)) return;
     xs.push(d[0]);
     for (let s = 0; s < S; s++) ys[s].push(d[s + 1]);

@@ -120,6 +120,20 @@ function makeFrame(src: string, width: number, height: number, parent: HTMLEleme
   return f;
 }
 
+/**
+ * Waits for a baseline page's `ready`, asking for it every 200 ms: the page says it once
+ * while it loads, and a `ready` that comes before the listener (seen in some runs) would
+ * otherwise be missed.
+ */
+async function baselineReady(frame: HTMLIFrameElement, timeoutMs: number): Promise<void> {
+  const ping = setInterval(() => frame.contentWindow?.postMessage({ type: 'ping' }, '*'), 200);
+  try {
+    await waitMessage(frame.contentWindow, (d) => d && d.type === 'ready', timeoutMs);
+  } finally {
+    clearInterval(ping);
+  }
+}
+
 async function attachPanel(frame: HTMLIFrameElement): Promise<string> {
   const attach = await waitMessage<{ viewId: string }>(frame.contentWindow, (d) => d && d.type === 'attach', 20_000);
   return attach.viewId;
@@ -139,7 +153,7 @@ async function runStream(o: StreamOptions): Promise<StreamResult> {
   const gen = new Generator(o.series, 1000 / o.rate, o.noise ?? 1);
   let viewId = '';
   if (baseline) {
-    await waitMessage(frame.contentWindow, (d) => d && d.type === 'ready', 20_000);
+    await baselineReady(frame, 20_000);
   } else {
     viewId = await attachPanel(frame);
     // The window is full from the start: the steady state of a long-running session.
@@ -150,6 +164,9 @@ async function runStream(o: StreamOptions): Promise<StreamResult> {
   await sleep(1500); // first chart, layout, warm-up
   // The page reports on its own clock half a second after the last send at the latest:
   // what has not arrived by then was not delivered in time.
+  // Listening for the result from the start: a page may report on its own clock before
+  // the feeder is done (a result that came before the listener was lost in some runs).
+  const result = waitMessage<FrameResult>(frame.contentWindow, (d) => d && d.type === 'bench-result', o.seconds * 1000 + 60_000);
   target().postMessage({ type: 'bench-start', reportAfterMs: o.seconds * 1000 + 500 }, '*');
   const t0 = performance.now();
   let sentRows = 0;
@@ -187,7 +204,6 @@ async function runStream(o: StreamOptions): Promise<StreamResult> {
   const sendSeconds = (performance.now() - t0) / 1000;
   await sleep(100);
   const w0 = performance.now();
-  const result = waitMessage<FrameResult>(frame.contentWindow, (d) => d && d.type === 'bench-result', 60_000);
   target().postMessage({ type: 'bench-stop' }, '*');
   const r = await result;
   const resultWaitMs = performance.now() - w0;
@@ -229,7 +245,7 @@ async function setupMany(o: ManyOptions): Promise<void> {
     const f = makeFrame(url, o.width, o.height, grid);
     frames.push(f);
     const ready = baseline
-      ? waitMessage(f.contentWindow, (d) => d && d.type === 'ready', 30_000).then(() => '')
+      ? baselineReady(f, 30_000).then(() => '')
       : attachPanel(f);
     views.push(await ready);
   }

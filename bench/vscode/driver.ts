@@ -28,10 +28,10 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as inspector from 'node:inspector';
-import * as dgram from 'node:dgram';
 import * as vscode from 'vscode';
 import type { LivePlotApi, SessionHandle } from '../../src/vscode/api';
 import type { Source, SourceSink } from '../../src/core/source';
+import { childProcesses, freeUdpPort } from '../lib';
 
 const EXTENSION_ID = 'liveplot.live-plot-sessions';
 const CTL = process.env.LIVEPLOT_BENCH_DIR ?? '';
@@ -149,35 +149,6 @@ function makeGc(): () => void {
   return vm.runInNewContext('gc') as () => void;
 }
 
-/** Child processes of the extension host, from /proc (Linux). */
-function childProcesses(): string[] {
-  const out: string[] = [];
-  try {
-    for (const t of fs.readdirSync(`/proc/${process.pid}/task`)) {
-      const c = fs.readFileSync(`/proc/${process.pid}/task/${t}/children`, 'utf8').trim();
-      for (const pid of c ? c.split(/\s+/) : []) {
-        let cmd = '?';
-        try {
-          cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-        } catch {
-          // gone
-        }
-        out.push(`${pid} ${cmd}`);
-      }
-    }
-  } catch {
-    return ['(no /proc)'];
-  }
-  return out;
-}
-
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** LIVEPLOT_BENCH_PROFILE=<dir>: a CPU profile of the extension host per stream run. */
 const PROFILE_DIR = process.env.LIVEPLOT_BENCH_PROFILE;
