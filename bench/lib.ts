@@ -91,3 +91,15 @@ export async function freeUdpPort(): Promise<number> {
   await new Promise<void>((r) => s.close(() => r()));
   return port;
 }
+
+/**
+ * The spec of teardown cycle `i` (both teardown benchmarks use the same mix): a
+ * `command` process every 20th cycle (spawning is the slow part), else sine, random,
+ * api, udp on `port` and a tail of `file` in turn.
+ */
+export function teardownSpec(i: number, port: number, file: string): { source: { kind: string } & Record<string, unknown>; periodMs: number; points: number } {
+  const base = { periodMs: 10, points: 1000 };
+  if (i % 20 === 19) return { source: { kind: 'command', command: 'sleep', args: ['30'] }, ...base };
+  const kinds = [{ kind: 'sine' }, { kind: 'random' }, { kind: 'api' }, { kind: 'udp', address: '127.0.0.1', port }, { kind: 'file', path: file }];
+  return { source: kinds[i % kinds.length]!, ...base };
+}

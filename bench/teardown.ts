@@ -12,7 +12,7 @@ import { SystemClock } from '../src/core/clock';
 import type { Owner, ViewSink } from '../src/core/session';
 import { SessionManager } from '../src/core/sessionManager';
 import { createBuiltinRegistry } from '../src/core/sources/registry';
-import { childProcesses, freeUdpPort, fullGc, report, sleep } from './lib';
+import { childProcesses, freeUdpPort, fullGc, report, sleep, teardownSpec } from './lib';
 
 const quick = process.argv.includes('--quick');
 const CYCLES = quick ? 200 : 1000;
@@ -49,18 +49,9 @@ async function main() {
     newId: () => `s${++n}`,
     workspaceTrusted: () => true,
   });
-  const specs = [
-    { source: { kind: 'sine' }, periodMs: 10, points: 1000 },
-    { source: { kind: 'random' }, periodMs: 10, points: 1000 },
-    { source: { kind: 'api' }, periodMs: 10, points: 1000 },
-    { source: { kind: 'udp', address: '127.0.0.1', port }, periodMs: 10, points: 1000 },
-    { source: { kind: 'file', path: file }, periodMs: 10, points: 1000 },
-  ];
-  const commandSpec = { source: { kind: 'command', command: 'sleep', args: ['30'] }, periodMs: 10, points: 1000 };
   let posted = 0;
   const cycle = async (i: number) => {
-    // A process every 20th cycle (spawning is the slow part); the other kinds in turn.
-    const spec = i % 20 === 19 ? commandSpec : specs[i % specs.length]!;
+    const spec = teardownSpec(i, port, file);
     const s = manager.create({ title: `c${i}`, ...spec }, OWNER);
     const view: ViewSink = { id: `v${i}`, post: () => void posted++ };
     s.attachView(view, true);

@@ -31,7 +31,7 @@ import * as inspector from 'node:inspector';
 import * as vscode from 'vscode';
 import type { LivePlotApi, SessionHandle } from '../../src/vscode/api';
 import type { Source, SourceSink } from '../../src/core/source';
-import { childProcesses, freeUdpPort } from '../lib';
+import { childProcesses, freeUdpPort, teardownSpec } from '../lib';
 
 const EXTENSION_ID = 'liveplot.live-plot-sessions';
 const CTL = process.env.LIVEPLOT_BENCH_DIR ?? '';
@@ -358,18 +358,10 @@ export async function run(): Promise<void> {
       const file = path.join(tmp, 'data.log');
       fs.writeFileSync(file, 'a:1\n');
       const port = await freeUdpPort();
-      const specs = [
-        { source: { kind: 'sine' }, periodMs: 10, points: 1000 },
-        { source: { kind: 'random' }, periodMs: 10, points: 1000 },
-        { source: { kind: 'api' }, periodMs: 10, points: 1000 },
-        { source: { kind: 'udp', address: '127.0.0.1', port }, periodMs: 10, points: 1000 },
-        { source: { kind: 'file', path: file }, periodMs: 10, points: 1000 },
-      ];
-      const commandSpec = { source: { kind: 'command', command: 'sleep', args: ['30'] }, periodMs: 10, points: 1000 };
       let panels = 0;
       const cycle = async (i: number) => {
-        // A process every 20th cycle; a panel (a real webview) every 10th; the other kinds in turn.
-        const spec = i % 20 === 19 ? commandSpec : specs[i % specs.length]!;
+        // The kinds in turn, a process every 20th cycle; a panel (a real webview) every 10th.
+        const spec = teardownSpec(i, port, file);
         const show = i % 10 === 5;
         const h = await api.openSession({ title: `td${i}`, ...spec }, { show });
         if (show) panels++;
