@@ -40,30 +40,35 @@ export class LivePlotController extends Disposable {
     const execution = this.controller.createNotebookCellExecution(cell);
     execution.executionOrder = ++this.order;
     execution.start(Date.now());
-    const text = stripJsonComments(cell.document.getText()).trim();
-    if (text === '') {
-      // A cell of comments only (e.g. a commented example) runs and shows nothing.
-      await execution.clearOutput();
-      execution.end(true, Date.now());
-      return;
-    }
+    // Every path ends the execution exactly once, even if writing the error output rejects.
+    let success = false;
     try {
-      const spec = this.manager.check(text);
-      const payload = { ...JSON.parse(text), version: PAYLOAD_VERSION, session: randomUUID() } as OutputPayload;
-      await execution.replaceOutput([
-        new vscode.NotebookCellOutput([
-          vscode.NotebookCellOutputItem.json(payload, LIVE_PLOT_MIME),
-          vscode.NotebookCellOutputItem.text(
-            `Live plot "${spec.title}" (${spec.source.kind}, every ${formatPeriod(spec.periodMs)}, ${spec.points} points) — session ${payload.session}`,
-            'text/plain',
-          ),
-        ]),
-      ]);
-      execution.end(true, Date.now());
-    } catch (e) {
-      const err = e instanceof Error ? e : new Error(String(e));
-      await execution.replaceOutput([new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: err.name, message: err.message })])]);
-      execution.end(false, Date.now());
+      const text = stripJsonComments(cell.document.getText()).trim();
+      if (text === '') {
+        // A cell of comments only (e.g. a commented example) runs and shows nothing.
+        await execution.clearOutput();
+        success = true;
+        return;
+      }
+      try {
+        const spec = this.manager.check(text);
+        const payload = { ...JSON.parse(text), version: PAYLOAD_VERSION, session: randomUUID() } as OutputPayload;
+        await execution.replaceOutput([
+          new vscode.NotebookCellOutput([
+            vscode.NotebookCellOutputItem.json(payload, LIVE_PLOT_MIME),
+            vscode.NotebookCellOutputItem.text(
+              `Live plot "${spec.title}" (${spec.source.kind}, every ${formatPeriod(spec.periodMs)}, ${spec.points} points) — session ${payload.session}`,
+              'text/plain',
+            ),
+          ]),
+        ]);
+        success = true;
+      } catch (e) {
+        const err = e instanceof Error ? e : new Error(String(e));
+        await execution.replaceOutput([new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: err.name, message: err.message })])]);
+      }
+    } finally {
+      execution.end(success, Date.now());
     }
   }
 }
