@@ -75,27 +75,7 @@ export class MalformedReport {
   }
 }
 
-/**
- * Compiles `match` globs (`*` any run, `?` one character; several patterns as
- * an array or separated by `,`) into a predicate. No pattern means everything.
- */
-export function compileGlobs(patterns: readonly string[]): (name: string) => boolean {
-  const list = patterns.map((p) => p.trim()).filter((p) => p.length > 0);
-  if (list.length === 0 || list.includes('*')) return () => true;
-  const body = list
-    .map((p) => {
-      let re = '';
-      for (const ch of p) {
-        if (ch === '*') re += '.*';
-        else if (ch === '?') re += '.';
-        else re += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
-      }
-      return re;
-    })
-    .join('|');
-  const re = new RegExp(`^(?:${body})$`, 's');
-  return (name) => re.test(name);
-}
+export { compileGlobs } from '../glob';
 
 /** Reads a `match` option: a string (patterns separated by `,`) or an array of strings. Default: everything. */
 export function globOption(spec: SourceSpec, key: string): string[] {
