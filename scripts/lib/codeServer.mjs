@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTestTools, CHROMIUM } from '../setup-test-tools.mjs';
+import { cleanEnv } from './cleanEnv.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, '.test-artifacts');
@@ -84,10 +85,14 @@ function tail(file, lines = 40) {
   }
 }
 
-/** Environment for code-server: ours, minus variables of an enclosing VS Code / Electron. */
+/**
+ * Environment for code-server: ours, minus variables of an enclosing VS Code /
+ * Electron and of an outer npm (`npm_config_*` etc.: the extension host and the
+ * terminals it starts must not inherit `npm test`'s configuration).
+ */
 function childEnv(extra) {
   const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
+  for (const [k, v] of Object.entries(cleanEnv())) {
     if (/^(VSCODE_|ELECTRON_)/.test(k) || k === 'CODE_SERVER_CONFIG' || k === 'PASSWORD' || k === 'HASHED_PASSWORD') continue;
     env[k] = v;
   }
