@@ -3,6 +3,7 @@ import type { Clock, TimerHandle } from './clock';
 import { Emitter } from './event';
 import { Disposable, toDisposable } from './lifecycle';
 import { ColumnRing, MAX_SERIES } from './ringBuffer';
+import { publicSourceSpec, redactText } from './redact';
 import type { Source, SourceSink } from './source';
 import { checkPoints, checkYRange, clampPeriod, ResolvedSpec, SourceSpec } from './spec';
 
@@ -48,6 +49,7 @@ export interface SessionInfo {
   readonly state: SessionState;
   readonly status: string | undefined;
   readonly sourceKind: string;
+  /** The source spec without secrets (see `publicSourceSpec`): env and header values, URL credentials. */
   readonly source: SourceSpec;
   readonly endpoint: string;
   readonly periodMs: number;
@@ -143,6 +145,8 @@ export class Session extends Disposable {
 
   readonly title: string;
   readonly createdAt: number;
+  /** The source spec as shown outside the host: without secrets. */
+  private readonly publicSource: SourceSpec;
   private readonly ring: ColumnRing;
   private readonly views = new Map<string, ViewState>();
   private timer: TimerHandle | undefined;
@@ -184,6 +188,7 @@ export class Session extends Disposable {
   ) {
     super();
     this.title = spec.title;
+    this.publicSource = publicSourceSpec(spec.source);
     this._periodMs = clampPeriod(spec.periodMs, limits);
     this._points = spec.points;
     this._yRange = spec.yRange ?? 'auto';
@@ -592,8 +597,9 @@ export class Session extends Disposable {
       state: this.disposeReason ? 'ended' : this.state,
       status: this.statusLine(),
       sourceKind: this.spec.source.kind,
-      source: this.spec.source,
-      endpoint: this.source.endpoint,
+      source: this.publicSource,
+      // Built-in sources redact their endpoints; this also covers registered kinds.
+      endpoint: redactText(this.source.endpoint),
       periodMs: this._periodMs,
       points: this.pendingPoints ?? this._points,
       rate: this.rate,

@@ -207,3 +207,133 @@ describe('http source (a real local server)', () => {
     assert.equal(ctx.resources.sockets, 0, 'creating a source connects nowhere');
   });
 });
+
+describe('http source against a hostile server (issue 12)', () => {
+  let hostile: http.Server;
+  let hbase = '';
+  const seen: { url: string; authorization?: string; apiKey?: string }[] = [];
+  const conns = new Set<import('node:net').Socket>();
+  const BODY_SECRET = 'BODY-SECRET-9f8e7d';
+
+  before(async () => {
+    hostile = http.createServer((req, res) => {
+      seen.push({ url: req.url ?? '', authorization: req.headers.authorization, apiKey: req.headers['x-api-key'] as string | undefined });
+      const path = (req.url ?? '').split('?')[0];
+      if (path === '/hang503') {
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        res.write(`partial ${BODY_SECRET}`); // and never ends
+      } else if (path === '/hang200') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"t": '); // and never ends
+      } else if (path === '/html') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(`<html><body>${BODY_SECRET}</body></html>`);
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"t": 1}');
+      }
+    });
+    hostile.on('connection', (s) => {
+      conns.add(s);
+      s.on('close', () => conns.delete(s));
+    });
+    await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', () => r()));
+    hbase = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    for (const s of conns) s.destroy();
+    return new Promise<void>((r) => hostile.close(() => r()));
+  });
+
+  function start(url: string, extra: Record<string, unknown> = {}) {
+    const ctx = realContext();
+    const src = createHttpSource({ kind: 'http', url, paths: ['t'], ...extra }, ctx) as HttpSource;
+    const sink = new RecordingSink();
+    src.start(sink);
+    return { src, sink, resources: ctx.resources };
+  }
+
+  for (const [path, status, message] of [
+    ['/hang503', 503, /^HTTP 503 Service Unavailable from http:\/\/127\.0\.0\.1:\d+\/hang503$/],
+    ['/hang200', 200, /^the response from http:\/\/127\.0\.0\.1:\d+\/hang200 did not end within 150 ms$/],
+  ] as const) {
+    it(`a ${status} whose body never ends: the deadline ends the request and polling goes on`, async () => {
+      const r0 = seen.length;
+      const { src, sink, resources } = start(`${hbase}${path}`, { timeoutMs: 150 });
+      try {
+        let t = 0;
+        for (let i = 1; i <= 3; i++) {
+          src.tick((t += 1000));
+          await waitFor(() => seen.length - r0 === i, `request ${i} at the server`);
+          await waitFor(() => resources.sockets === 0, `request ${i} to be over`, 1500);
+        }
+        assert.equal(src.stats.polls, 3);
+        assert.equal(src.stats.skipped, 0, 'no tick found the previous poll still running');
+        assert.match(sink.lastError ?? '', message);
+        assert.ok(!JSON.stringify(sink).includes(BODY_SECRET), 'the body never shows');
+        await waitFor(() => conns.size === 0, 'the server to see every connection closed');
+      } finally {
+        src.dispose();
+      }
+    });
+  }
+
+  it('a non-JSON body: "response is not JSON (N bytes, content-type …)", never a snippet of the body', async () => {
+    const { src, sink, resources } = start(`${hbase}/html`);
+    src.tick(1000);
+    await waitFor(() => sink.lastError !== undefined && resources.sockets === 0, 'the poll');
+    const body = `<html><body>${BODY_SECRET}</body></html>`;
+    assert.match(sink.lastError!, /^invalid JSON from http:\/\/127\.0\.0\.1:\d+\/html: response is not JSON \((\d+) bytes, content-type text\/html; charset=utf-8\)$/);
+    assert.equal(Number(/\((\d+) bytes/.exec(sink.lastError!)![1]), Buffer.byteLength(body));
+    assert.ok(!JSON.stringify(sink).includes(BODY_SECRET) && !JSON.stringify(sink).includes('<html'), 'no part of the body');
+    src.dispose();
+  });
+
+  it('secrets in the URL and headers reach the server but never the status, the log or the endpoint', async () => {
+    const SECRETS = ['pa55word', 'TOK-123', 'SIG-456', 'HDR-789', 'KEY-000'];
+    const port = (hostile.address() as AddressInfo).port;
+    const url = `http://user:pa55word@127.0.0.1:${port}/ok?token=TOK-123&X-Amz-Signature=SIG-456&window=5`;
+    const registry = createBuiltinRegistry();
+    const { manager, log, clock } = makeManager({ registry });
+    const r0 = seen.length;
+    const s = manager.create({ source: { kind: 'http', url, paths: ['t', 'missing'], headers: { Authorization: 'Bearer HDR-789', 'x-api-key': 'KEY-000' } } }, new TestOwner());
+    try {
+      clock.advance(0);
+      await waitFor(() => seen.length > r0 && manager.diagnostics().sockets === 0, 'the poll');
+      await waitFor(() => s.info().malformed > 0, 'the result recorded');
+      // The server got them (so the test would notice if they were dropped rather than hidden).
+      const got = seen[seen.length - 1]!;
+      assert.equal(got.authorization, 'Bearer HDR-789');
+      assert.equal(got.apiKey, 'KEY-000');
+      assert.match(got.url, /token=TOK-123/);
+      const shown = JSON.stringify({ info: s.info(), view: s.viewInfo(), endpoint: s.source.endpoint, log });
+      for (const secret of SECRETS) assert.ok(!shown.includes(secret), `${secret} shown: ${shown}`);
+      assert.match(s.source.endpoint, new RegExp(`^GET http://\\*\\*\\*@127\\.0\\.0\\.1:${port}/ok\\?token=\\*\\*\\*&X-Amz-Signature=\\*\\*\\*&window=5 → t, missing$`));
+    } finally {
+      manager.dispose();
+    }
+    // Errors name the redacted URL too.
+    const { src, sink, resources } = start(`http://user:pa55word@127.0.0.1:${port}/hang503?token=TOK-123`, { timeoutMs: 150 });
+    src.tick(1000);
+    await waitFor(() => sink.lastError !== undefined && resources.sockets === 0, 'the error');
+    assert.match(sink.lastError!, /^HTTP 503 Service Unavailable from http:\/\/\*\*\*@127\.0\.0\.1:\d+\/hang503\?token=\*\*\*$/);
+    src.dispose();
+  });
+
+  it('a header value Node would quote in its error is refused without showing it', () => {
+    assert.throws(
+      () => createHttpSource({ kind: 'http', url: hbase, paths: ['t'], headers: { 'x-token': 'KEY-000\r\nX-Evil: 1' } }, realContext()),
+      (e: unknown) => /source\.headers\.x-token has characters a header value cannot hold/.test(String(e)) && !String(e).includes('KEY-000'),
+    );
+  });
+
+  it('refused in an untrusted workspace, with how to trust it; nothing is requested', async () => {
+    const r0 = seen.length;
+    assert.throws(
+      () => createHttpSource({ kind: 'http', url: `${hbase}/ok`, paths: ['t'] }, realContext({ workspaceTrusted: false })),
+      /^Error: The http source makes network requests, which needs a trusted workspace\. Trust this workspace with the command "Workspaces: Manage Workspace Trust", then try again\.$/,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(seen.length, r0);
+  });
+});

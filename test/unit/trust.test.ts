@@ -31,6 +31,7 @@ function restricted() {
 const REFUSED = [
   { kind: 'command', spec: { source: { kind: 'command', command: process.execPath, args: ['-e', 'setInterval(() => console.log("a:1"), 100)'] } }, what: /The command source runs programs/ },
   { kind: 'file', spec: { source: { kind: 'file', path: 'data.log' } }, what: /The file source reads files/ },
+  { kind: 'http', spec: { source: { kind: 'http', url: 'http://127.0.0.1:1/', paths: ['t'] } }, what: /The http source makes network requests/ },
 ];
 
 describe('workspace trust', () => {
@@ -51,11 +52,10 @@ describe('workspace trust', () => {
     });
   }
 
-  it('sources that neither run programs nor read files work in restricted mode', () => {
+  it('sources that neither run programs, read files nor make network requests work in restricted mode', () => {
     const { manager } = restricted();
     for (const kind of ['random', 'sine', 'api']) manager.create({ source: { kind } }, new TestOwner());
     manager.check({ source: { kind: 'udp', port: 47999 } });
-    manager.check({ source: { kind: 'http', url: 'http://127.0.0.1:1/', paths: ['t'] } });
     assert.equal(manager.diagnostics().sessions, 3);
     manager.dispose();
   });
@@ -75,9 +75,12 @@ describe('workspace trust', () => {
   it('a notebook output with a command spec gets no session, and the renderer is told how to trust the workspace', () => {
     const { manager } = restricted();
     const binder = new OutputSessionBinder(manager, () => true);
-    binder.sync({ key: 'nb', label: 'x.liveplot' }, [{ uuid: 'u1', cell: {}, payload: { version: 1, session: 'u1', ...REFUSED[0]!.spec } }]);
+    // Even when the user runs the cell (or presses Start), restricted mode refuses it.
+    binder.sync({ key: 'nb', label: 'x.liveplot' }, [{ uuid: 'u1', cell: {}, payload: { version: 1, session: 'u1', ...REFUSED[0]!.spec } }], undefined, () => true);
     assert.equal(manager.size, 0);
     assert.match(binder.whyNoSession('nb', 'u1'), HOW);
+    assert.throws(() => binder.start('nb', 'u1'), HOW);
+    assert.equal(manager.size, 0);
     binder.dispose();
   });
 

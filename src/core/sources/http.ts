@@ -2,6 +2,8 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { ResourceCounters, Source, SourceContext, SourceFactory, SourceSink } from '../source';
 import type { SourceSpec } from '../spec';
+import { redactUrl, redactText } from '../redact';
+import { untrustedMessage } from './command';
 import { checkKnownOptions, errorCode, integerOption, stringMapOption, stringOption } from './common';
 
 /** Timeout when the spec gives none (further capped at 80 % of the period). */
@@ -104,14 +106,20 @@ interface HttpOptions {
  * still running is skipped, so polls never overlap. The timeout is `timeoutMs`
  * (default {@link HTTP_DEFAULT_TIMEOUT_MS}) capped at 80 % of the measured
  * interval between ticks, so it is always shorter than the period.
- * Non-2xx, timeouts, unreachable servers and invalid JSON set the error state,
- * cleared by the next good poll; paths that find no number are counted
- * malformed and named in the status. Each request uses its own connection
- * (no keep-alive pool), counted in `resources.sockets` while it is open.
+ * One deadline covers each whole exchange, headers and body, whatever the
+ * status: past it the request is destroyed, so a server that never ends a body
+ * cannot stop the polling. Non-2xx, timeouts, unreachable servers and invalid
+ * JSON set the error state, cleared by the next good poll; paths that find no
+ * number are counted malformed and named in the status. Each request uses its
+ * own connection (no keep-alive pool), counted in `resources.sockets` while it
+ * is open. Needs a trusted workspace. Status, log and `endpoint` show the URL
+ * without credentials or secret query values, never header values or the body.
  */
 export class HttpSource implements Source {
   readonly mode = 'append' as const;
   readonly endpoint: string;
+  /** The URL as shown (status, log, endpoint): without credentials or secret query values. */
+  private readonly label: string;
   private sink: SourceSink | undefined;
   private request: http.ClientRequest | undefined;
   private lastTick: number | undefined;
@@ -126,7 +134,8 @@ export class HttpSource implements Source {
     private readonly opts: HttpOptions,
     private readonly resources: ResourceCounters,
   ) {
-    this.endpoint = `GET ${opts.url.href} → ${opts.series.map((s) => (s.name === s.path ? s.path : `${s.name} = ${s.path}`)).join(', ')}`;
+    this.label = redactUrl(opts.url);
+    this.endpoint = `GET ${this.label} → ${opts.series.map((s) => (s.name === s.path ? s.path : `${s.name} = ${s.path}`)).join(', ')}`;
   }
 
   start(sink: SourceSink): void {
@@ -152,17 +161,18 @@ export class HttpSource implements Source {
 
   private poll(at: number): void {
     const url = this.opts.url;
+    const label = this.label;
     const timeout = this.timeoutMs;
     const get = url.protocol === 'https:' ? https.get : http.get;
     let settled = false;
     let timedOut = false;
-    const finish = (error: string | undefined, body?: string): void => {
+    let gotHeaders = false;
+    const finish = (error: string | undefined, body?: Buffer, contentType?: string): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
       if (this.disposed || !this.sink) return;
       if (error !== undefined) return this.showError(error);
-      this.take(body!, at);
+      this.take(body!, contentType, at);
     };
     let req: http.ClientRequest;
     try {
@@ -171,62 +181,77 @@ export class HttpSource implements Source {
         headers: { accept: 'application/json', 'user-agent': 'live-plot-sessions', ...this.opts.headers },
       });
     } catch (e) {
-      this.showError(`cannot request ${url.href}: ${(e as Error).message}`);
+      // Node's messages may quote header values: say only what kind of failure it was.
+      this.showError(`cannot request ${label}: ${errorCode(e) ?? 'invalid request'}`);
       return;
     }
     this.stats.polls++;
     this.request = req;
     this.resources.sockets++;
     let released = false;
+    // One deadline for the whole exchange, headers and body, whatever the status:
+    // when it passes the request is destroyed, so the next tick can poll again.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      finish(gotHeaders ? `the response from ${label} did not end within ${timeout} ms` : `no response from ${label} within ${timeout} ms`);
+      req.destroy();
+    }, timeout);
+    timer.unref?.();
     req.on('close', () => {
+      clearTimeout(timer);
       if (!released) {
         released = true;
         this.resources.sockets--;
       }
       if (this.request === req) this.request = undefined;
-      finish(timedOut ? `no response from ${url.href} within ${timeout} ms` : `connection to ${url.href} closed early`);
+      finish(`connection to ${label} closed early`);
     });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      req.destroy(new Error('timeout'));
-    }, timeout);
-    timer.unref?.();
     req.on('error', (e) => {
-      if (timedOut) return finish(`no response from ${url.href} within ${timeout} ms`);
+      if (timedOut) return;
       const code = errorCode(e);
-      if (code === 'ECONNREFUSED') return finish(`cannot reach ${url.href}: connection refused (is the server running?)`);
-      finish(`cannot reach ${url.href}: ${e.message}`);
+      if (code === 'ECONNREFUSED') return finish(`cannot reach ${label}: connection refused (is the server running?)`);
+      finish(`cannot reach ${label}: ${redactText(e.message)}`);
     });
     req.on('response', (res) => {
+      gotHeaders = true;
+      res.on('error', () => undefined); // reported through req 'close'/'error'
       const status = res.statusCode ?? 0;
       if (status < 200 || status > 299) {
-        res.resume();
-        return finish(`HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''} from ${url.href}`);
+        finish(`HTTP ${status}${res.statusMessage ? ` ${printable(res.statusMessage, 60)}` : ''} from ${label}`);
+        // The body is not needed: end the exchange now rather than wait for a body that may never end.
+        req.destroy();
+        return;
       }
+      const contentType = res.headers['content-type'];
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
+        if (settled) return;
         size += c.length;
         if (size > HTTP_MAX_BODY_BYTES) {
-          finish(`the response of ${url.href} is larger than ${HTTP_MAX_BODY_BYTES / 1024 / 1024} MB`);
+          finish(`the response of ${label} is larger than ${HTTP_MAX_BODY_BYTES / 1024 / 1024} MB`);
           req.destroy();
           return;
         }
         chunks.push(c);
       });
-      res.on('end', () => finish(undefined, Buffer.concat(chunks).toString('utf8')));
-      res.on('error', () => undefined); // reported through req 'close'/'error'
+      res.on('end', () => {
+        finish(undefined, Buffer.concat(chunks), contentType);
+        req.destroy(); // a server that keeps the connection open must not hold the next poll
+      });
     });
   }
 
   /** A 2xx body: parse, pick, record. */
-  private take(body: string, at: number): void {
+  private take(body: Buffer, contentType: string | undefined, at: number): void {
     const sink = this.sink!;
     let json: unknown;
     try {
-      json = JSON.parse(body);
-    } catch (e) {
-      return this.showError(`invalid JSON from ${this.opts.url.href}: ${(e as Error).message}`);
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      // JSON.parse quotes the body in its message: never show that (it may hold anything).
+      const type = contentType ? `content-type ${printable(contentType, 60)}` : 'no content-type';
+      return this.showError(`invalid JSON from ${this.label}: response is not JSON (${body.length} bytes, ${type})`);
     }
     const missing: string[] = [];
     for (const s of this.opts.series) {
@@ -266,16 +291,17 @@ const HTTP_OPTIONS = ['url', 'paths', 'timeoutMs', 'headers'] as const;
 
 /** Factory of `http` sources. */
 export const createHttpSource: SourceFactory = (spec: SourceSpec, ctx: SourceContext) => {
+  if (!ctx.workspaceTrusted) throw new Error(untrustedMessage('http', 'makes network requests'));
   checkKnownOptions(spec, 'http', HTTP_OPTIONS);
   const raw = stringOption(spec, 'url', true);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new Error(`source.url is not a valid URL: ${JSON.stringify(raw)}`);
+    throw new Error(`source.url is not a valid URL: ${JSON.stringify(redactText(raw).slice(0, 200))}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`source.url must be an http:// or https:// URL, got ${url.protocol}`);
+    throw new Error(`source.url must be an http:// or https:// URL, got ${printable(url.protocol, 20)}`);
   }
   const paths = spec.paths;
   const entries: [string, unknown][] = Array.isArray(paths)
@@ -297,5 +323,24 @@ export const createHttpSource: SourceFactory = (spec: SourceSpec, ctx: SourceCon
   });
   const timeoutMs = integerOption(spec, 'timeoutMs', 1, 60_000) ?? HTTP_DEFAULT_TIMEOUT_MS;
   const headers = stringMapOption(spec, 'headers');
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    // Checked here so that Node's own messages, which quote the value, are never shown.
+    try {
+      http.validateHeaderName(name);
+    } catch {
+      throw new Error(`source.headers: ${JSON.stringify(printable(name, 60))} is not a valid header name`);
+    }
+    try {
+      http.validateHeaderValue(name, value);
+    } catch {
+      throw new Error(`source.headers.${printable(name, 60)} has characters a header value cannot hold (its value is not shown)`);
+    }
+  }
   return new HttpSource({ url, series, timeoutMs, headers }, ctx.resources);
 };
+
+/** A server- or user-given text made safe for one status line: printable ASCII, at most `max` characters. */
+function printable(text: string, max: number): string {
+  const t = text.replace(/[^\x20-\x7e]/g, '?');
+  return t.length > max ? `${t.slice(0, max)}…` : t;
+}
