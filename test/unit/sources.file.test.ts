@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -180,5 +181,48 @@ describe('file source (a real file)', () => {
     assert.throws(() => f({ kind: 'file', path: 'x', from: 'middle' }, ctx), /source\.from must be "end" or "start"/);
     f({ kind: 'file', path: 'x' }, ctx).dispose();
     assert.equal(ctx.resources.watchers, 0, 'creating a source watches nothing');
+  });
+});
+
+describe('file source: only regular files (issue 12)', { skip: process.platform === 'win32' ? 'no FIFOs at a path on Windows' : false }, () => {
+  const mkfifo = (p: string) => execFileSync('mkfifo', [p]);
+
+  it('a FIFO is refused at once with a clear message (its open would block a libuv thread for good)', async () => {
+    const fifo = fresh();
+    mkfifo(fifo);
+    const { src, sink, poll, resources } = tail(fifo, 'start');
+    await poll(); // waitFor fails after 2.5 s if the open blocked
+    assert.equal(sink.lastError, `${fifo} is a FIFO (named pipe), not a file: the file source reads only regular files`);
+    await poll();
+    assert.equal(sink.samples.length, 0);
+    src.dispose();
+    assert.equal(resources.watchers, 0);
+  });
+
+  it('a regular file replaced by a FIFO: refused, no hang; a regular file again: read again', async () => {
+    const file = fresh();
+    writeFileSync(file, 'a:1\n');
+    const { src, sink, poll } = tail(file, 'start');
+    await poll();
+    assert.deepEqual(sink.values('a'), [1]);
+    unlinkSync(file);
+    mkfifo(file);
+    await poll();
+    assert.match(sink.lastError ?? '', /is a FIFO \(named pipe\), not a file/);
+    unlinkSync(file);
+    writeFileSync(file, 'a:2\n');
+    await poll();
+    await poll();
+    assert.equal(sink.lastError, undefined);
+    assert.deepEqual(sink.values('a'), [1, 2]);
+    src.dispose();
+  });
+
+  it('devices are refused too (/dev/zero never ends)', { skip: existsSync('/dev/zero') ? false : 'no /dev/zero' }, async () => {
+    const { src, sink, poll } = tail('/dev/zero', 'start');
+    await poll();
+    assert.equal(sink.lastError, '/dev/zero is a character device, not a file: the file source reads only regular files');
+    assert.equal(sink.samples.length + sink.malformedCount, 0);
+    src.dispose();
   });
 });

@@ -16,6 +16,23 @@ const read = promisify(fs.read);
 /** Most bytes read per tick; a bigger backlog is read over the next ticks. */
 export const FILE_MAX_READ_PER_TICK = 8 * 1024 * 1024;
 const READ_CHUNK = 64 * 1024;
+/** Read-only, and never blocking on a FIFO (POSIX; Windows has no FIFOs at a path). */
+const OPEN_FLAGS = fs.constants.O_RDONLY | (process.platform === 'win32' ? 0 : fs.constants.O_NONBLOCK ?? 0);
+
+/** What a non-regular file is, for the refusal message. */
+function fileKind(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'a special file';
+}
+
+/** The refusal of anything but a regular file. */
+export function notRegularMessage(file: string, st: fs.Stats): string {
+  return `${file} is ${fileKind(st)}, not a file: the file source reads only regular files`;
+}
 
 interface FileOptions {
   readonly path: string;
@@ -111,9 +128,10 @@ export class FileSource implements Source {
       this.sink?.status(`waiting for ${file}`);
       return;
     }
-    if (st.isDirectory()) {
+    if (!st.isFile()) {
+      // A FIFO would block the open (and a libuv thread) until a writer comes; devices never end.
       this.firstLook = false;
-      this.showError(`${file} is a folder, not a file`);
+      this.showError(notRegularMessage(file, st));
       return;
     }
     if (this.fd !== undefined && (st.ino !== this.ino || st.dev !== this.dev)) {
@@ -121,13 +139,23 @@ export class FileSource implements Source {
       if (this.disposed) return;
     }
     if (this.fd === undefined) {
-      const fd = await open(file, 'r');
+      // Non-blocking, in case the path was swapped for a FIFO since the stat: the
+      // open then returns at once and the check below refuses it.
+      const fd = await open(file, OPEN_FLAGS);
       if (this.disposed) {
         fs.closeSync(fd);
         return;
       }
+      const fst = await fstat(fd).catch((e: unknown) => {
+        fs.closeSync(fd);
+        throw e;
+      });
+      if (!fst.isFile()) {
+        fs.closeSync(fd);
+        if (!this.disposed) this.showError(notRegularMessage(file, fst));
+        return;
+      }
       this.fd = fd;
-      const fst = await fstat(fd);
       if (this.disposed) return;
       this.ino = fst.ino;
       this.dev = fst.dev;
