@@ -185,3 +185,53 @@ describe('udp source (real sockets on 127.0.0.1)', () => {
     assert.equal(ctx.resources.sockets, 0);
   });
 });
+
+describe('udp source in an untrusted workspace (issue 12)', () => {
+  /** Binds a probe socket; resolves with the error code, or undefined if it bound (then closed). */
+  async function tryBind(address: string, port: number): Promise<string | undefined> {
+    const s = dgram.createSocket('udp4');
+    const code = await new Promise<string | undefined>((resolve) => {
+      s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+      s.bind(port, address, () => resolve(undefined));
+    });
+    await new Promise<void>((r) => s.close(() => r()));
+    return code;
+  }
+
+  it('binds 127.0.0.1 whatever address the spec asks for, and says so in the status and the log', async () => {
+    const port = await freeUdpPort();
+    const hub = new UdpHub();
+    const ctx = realContext({ workspaceTrusted: false });
+    const src = udpSourceFactory(hub)({ kind: 'udp', address: '0.0.0.0', port }, ctx);
+    const sink = new RecordingSink();
+    const sender = await udpSender();
+    try {
+      src.start(sink);
+      const msg = 'restricted mode: listening on 127.0.0.1 only, not on 0.0.0.0 as the spec asks (trust this workspace to listen on other addresses)';
+      assert.equal(sink.lastStatus, msg);
+      assert.ok(sink.logs.includes(msg));
+      assert.match(src.endpoint, new RegExp(`^UDP 127\\.0\\.0\\.1:${port}$`));
+      await untilListening(() => sender.send(port, 'probe:1'), () => sink.samples.length > 0);
+      if (process.platform === 'linux') {
+        // 127.0.0.2 is loopback too on Linux: free unless the source took the wildcard address.
+        assert.equal(await tryBind('127.0.0.2', port), undefined, 'the source did not bind 0.0.0.0');
+        assert.equal(await tryBind('0.0.0.0', port), 'EADDRINUSE', 'the probe itself can see a conflicting bind');
+      }
+    } finally {
+      src.dispose();
+      await sender.close();
+    }
+    assert.equal(ctx.resources.sockets, 0);
+  });
+
+  it('a loopback address in the spec is kept; trusted workspaces keep any address', () => {
+    const hub = new UdpHub();
+    const untrusted = realContext({ workspaceTrusted: false });
+    assert.match(udpSourceFactory(hub)({ kind: 'udp', address: '127.0.0.5', port: 47001 }, untrusted).endpoint, /^UDP 127\.0\.0\.5:47001$/);
+    assert.match(udpSourceFactory(hub)({ kind: 'udp', address: '::1', port: 47001 }, untrusted).endpoint, /^UDP ::1:47001$/);
+    assert.match(udpSourceFactory(hub)({ kind: 'udp', address: '192.168.1.7', port: 47001 }, untrusted).endpoint, /^UDP 127\.0\.0\.1:47001$/);
+    assert.match(udpSourceFactory(hub)({ kind: 'udp', address: '0.0.0.0', port: 47001 }, realContext()).endpoint, /^UDP 0\.0\.0\.0:47001$/);
+    // The settings' address (the user's own) is kept: VS Code already ignores it from an untrusted workspace.
+    assert.match(udpSourceFactory(hub, () => ({ address: '0.0.0.0', port: 47002 }))({ kind: 'udp' }, untrusted).endpoint, /^UDP 0\.0\.0\.0:47002$/);
+  });
+});

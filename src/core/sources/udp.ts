@@ -227,6 +227,8 @@ function describeSocketError(at: UdpAddress, e: unknown): string {
 
 interface UdpOptions extends UdpAddress {
   readonly match: readonly string[];
+  /** The address the spec asked for, when restricted mode replaced it with loopback. */
+  readonly refusedAddress?: string;
 }
 
 /**
@@ -251,6 +253,11 @@ export class UdpSource implements Source {
 
   start(sink: SourceSink): void {
     if (this.disposed || this.subscription) return;
+    if (this.opts.refusedAddress !== undefined) {
+      const text = restrictedAddressMessage(this.opts.refusedAddress, this.opts.address);
+      sink.status(text);
+      sink.log(text);
+    }
     this.subscription = this.hub.subscribe(this.opts, sink, compileGlobs(this.opts.match), this.ctx);
   }
 
@@ -272,11 +279,27 @@ export function udpSourceFactory(hub: UdpHub, defaults: () => UdpAddress | undef
   return (spec: SourceSpec, ctx: SourceContext) => {
     checkKnownOptions(spec, 'udp', UDP_OPTIONS);
     const d = sanitizeDefaults(defaults());
-    const address = (stringOption(spec, 'address') ?? d.address).trim();
+    const asked = stringOption(spec, 'address')?.trim();
     const port = integerOption(spec, 'port', 1, 65535) ?? d.port;
     const match = globOption(spec, 'match');
-    return new UdpSource({ address, port, match }, hub, ctx);
+    // An untrusted notebook or workspace must not open a listener to the network:
+    // its own address gives way to loopback (the settings' address is the user's).
+    if (asked !== undefined && !ctx.workspaceTrusted && !isLoopback(asked)) {
+      return new UdpSource({ address: DEFAULT_UDP_ADDRESS, port, match, refusedAddress: asked }, hub, ctx);
+    }
+    return new UdpSource({ address: asked ?? d.address, port, match }, hub, ctx);
   };
+}
+
+/** What the status and the log say when restricted mode replaced a spec's address. */
+export function restrictedAddressMessage(asked: string, bound: string): string {
+  return `restricted mode: listening on ${bound} only, not on ${asked.slice(0, 100)} as the spec asks (trust this workspace to listen on other addresses)`;
+}
+
+/** Whether `address` names this machine's loopback interface only. */
+export function isLoopback(address: string): boolean {
+  const a = address.toLowerCase();
+  return a === 'localhost' || a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
 }
 
 function sanitizeDefaults(d: UdpAddress | undefined): UdpAddress {
