@@ -7,7 +7,7 @@ import 'uplot/dist/uPlot.min.css';
 import './plot.css';
 import './elements';
 import { decodeMessage } from '../src/shared/codec';
-import type { HostToViewMessage, ViewToHostMessage } from '../src/shared/protocol';
+import type { HostToViewMessage, PanelState, ViewToHostMessage } from '../src/shared/protocol';
 import { newViewId } from './ids';
 import { PlotView } from './plotView';
 
@@ -32,21 +32,9 @@ function main(): void {
   const view = new PlotView(root, post, { viewId, closeLabel: 'Close', layout: 'fill' });
 
   // What the panel serializer needs to bring this panel back after a reload:
-  // the session spec, kept current with the period and points chosen since.
-  let spec: Record<string, unknown> | undefined;
-  try {
-    const parsed: unknown = JSON.parse(root.dataset.spec ?? '');
-    if (parsed && typeof parsed === 'object') spec = parsed as Record<string, unknown>;
-  } catch {
-    spec = undefined;
-  }
-  const saveState = (periodMs?: number, points?: number): void => {
-    if (!spec) return;
-    if (periodMs !== undefined) spec.periodMs = periodMs;
-    if (points !== undefined) spec.points = points;
-    vscode.setState({ spec });
-  };
-  saveState();
+  // only the opaque key of the host's own record of the session spec.
+  const panelKey = root.dataset.panelKey;
+  if (panelKey) vscode.setState({ panelKey } satisfies PanelState);
 
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     const data = event.data;
@@ -55,11 +43,6 @@ function main(): void {
       // Panels receive Float64Array columns as they are; decoding is a no-op then.
       const msg = decodeMessage(data as HostToViewMessage);
       view.handle(msg);
-      if ((msg.type === 'info' || msg.type === 'snapshot') && msg.viewId === viewId) {
-        // The y range set since (from the view or the tree) comes back after a reload too.
-        if (spec && msg.info.yRange !== undefined) spec.yRange = msg.info.yRange;
-        saveState(msg.info.periodMs, msg.info.points);
-      }
     }
   });
   window.addEventListener(

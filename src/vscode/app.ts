@@ -19,6 +19,7 @@ import { NotebookSessions } from './notebook/notebookSessions';
 import { LivePlotSerializer } from './notebook/serializer';
 import { Exporter } from './export';
 import { PanelController } from './panels';
+import { PanelSpecStore } from './panelStore';
 import { formatPeriod, SessionNode, SessionTree, TreeNode } from './tree';
 
 const RECONCILE_INTERVAL_MS = 5000;
@@ -59,7 +60,7 @@ export class LivePlotApp extends Disposable {
     const invalid = this.manager.invalidMessages;
     const notify = (m: string) => void vscode.window.showErrorMessage(m);
 
-    this.panels = this._register(new PanelController(this.manager, context.extensionUri, invalid, notify));
+    this.panels = this._register(new PanelController(this.manager, context.extensionUri, invalid, notify, new PanelSpecStore(context.workspaceState)));
     this.notebooks = this._register(new NotebookSessions(this.manager, invalid, log));
     this._register(vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new LivePlotSerializer(), { transientOutputs: false }));
     this._register(new LivePlotController(this.manager));

@@ -8,9 +8,11 @@ export function localRoots(extensionUri: vscode.Uri): vscode.Uri[] {
 
 /**
  * The panel page: a strict CSP (`default-src 'none'`), scripts only with a
- * per-load nonce, styles and fonts only from the extension.
+ * per-load nonce, styles and fonts only from the extension. The page gets the
+ * title and the opaque key of the host's record of its spec (see panelStore.ts),
+ * never the spec itself: its source may hold `env`, `headers` or URL credentials.
  */
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, spec: unknown): string {
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, panelKey: string): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
   const csp = [
@@ -30,7 +32,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, tit
 <title>${escapeHtml(title)}</title>
 </head>
 <body>
-<div id="root" class="lp-panel" data-spec="${escapeHtml(JSON.stringify(spec))}"></div>
+<div id="root" class="lp-panel" data-panel-key="${escapeHtml(panelKey)}"></div>
 <script type="module" nonce="${nonce}" src="${asset('dist', 'webview', 'panel.js')}"></script>
 </body>
 </html>`;
