@@ -94,12 +94,19 @@ export class SessionManager extends Disposable {
    */
   check(input: unknown): ResolvedSpec {
     const spec = validateSpec(input, this.specLimits());
+    this.checkTrust(spec);
     try {
       this.opts.registry.get(spec.source.kind)!(spec.source, this.sourceContext()).dispose();
     } catch (e) {
       throw new SpecError('source', `was refused: ${errorMessage(e)}`);
     }
     return spec;
+  }
+
+  /** Refuses, before its factory runs, a kind that needs a trusted workspace when this one is not. */
+  private checkTrust(spec: ResolvedSpec): void {
+    const refusal = this.opts.registry.untrustedRefusal(spec.source.kind, this.sourceContext().workspaceTrusted);
+    if (refusal !== undefined) throw new SpecError('source', `was refused: ${refusal}`);
   }
 
   private sourceContext() {
@@ -120,6 +127,7 @@ export class SessionManager extends Disposable {
     }
     if (this.sessions.has(id)) throw new Error(`Session id ${id} is already in use`);
     const spec = validateSpec(input, this.specLimits());
+    this.checkTrust(spec);
     const factory = this.opts.registry.get(spec.source.kind)!;
     let source;
     try {

@@ -2,9 +2,10 @@ import type * as vscode from 'vscode';
 import type { DisposeReason, SessionInfo } from '../core/session';
 import type { Diagnostics } from '../core/sessionManager';
 import type { SourceFactory } from '../core/source';
+import type { SourceKindOptions } from '../core/sources/registry';
 import type { SessionSpec } from '../core/spec';
 
-export type { DisposeReason, SessionInfo, Diagnostics, SessionSpec, SourceFactory };
+export type { DisposeReason, SessionInfo, Diagnostics, SessionSpec, SourceFactory, SourceKindOptions };
 
 /** Options of {@link LivePlotApi.openSession}. */
 export interface OpenSessionOptions {
@@ -31,7 +32,12 @@ export interface LivePlotApi {
   readonly sessions: readonly SessionInfo[];
   readonly onDidCreateSession: vscode.Event<SessionInfo>;
   readonly onDidDisposeSession: vscode.Event<{ session: SessionInfo; reason: DisposeReason }>;
-  registerSource(kind: string, factory: SourceFactory): vscode.Disposable;
+  /**
+   * Adds a source kind. In an untrusted workspace a kind runs only if registered
+   * with `{ needsTrust: false }` (it neither runs programs, reads files nor reaches
+   * the network); without the option it is refused there.
+   */
+  registerSource(kind: string, factory: SourceFactory, options?: SourceKindOptions): vscode.Disposable;
   diagnostics(): Diagnostics;
   /** Runs the owner reconciliation now; returns the ids it had to end (should be none). */
   reconcile(): string[];

@@ -303,8 +303,8 @@ export class LivePlotApp extends Disposable {
       },
       onDidCreateSession: onCreate.event,
       onDidDisposeSession: onDispose.event,
-      registerSource: (kind, factory) => {
-        const d = registry.register(kind, factory);
+      registerSource: (kind, factory, options) => {
+        const d = registry.register(kind, factory, options);
         return { dispose: () => d.dispose() };
       },
       diagnostics: () => manager.diagnostics(),

@@ -95,3 +95,55 @@ describe('workspace trust', () => {
     for (const key of u.restrictedConfigurations) assert.ok(pkg.contributes.configuration.properties[key], `${key} is a setting`);
   });
 });
+
+describe('source kinds registered by other extensions declare whether they need trust (issue 12)', () => {
+  function withKind(options?: { needsTrust?: boolean }) {
+    const r = restricted();
+    const registry = (r.manager as unknown as { opts: { registry: ReturnType<typeof createBuiltinRegistry> } }).opts.registry;
+    let created = 0;
+    registry.register(
+      'acme.db',
+      () => {
+        created++;
+        return { mode: 'append', endpoint: 'acme', start: () => undefined, dispose: () => undefined };
+      },
+      options,
+    );
+    return { ...r, registry, created: () => created };
+  }
+  const THIRD = /^SpecError: Invalid session spec: "source" was refused: The acme\.db source comes from another extension and may run programs, read files or reach the network, which needs a trusted workspace\. Trust this workspace with the command "Workspaces: Manage Workspace Trust", then try again\.$/;
+
+  for (const options of [undefined, {}, { needsTrust: true }]) {
+    it(`needsTrust ${JSON.stringify(options?.needsTrust)}: refused in restricted mode before its factory runs; runs once trusted`, () => {
+      const { manager, trust, created, registry } = withKind(options);
+      assert.equal(registry.needsTrust('acme.db'), true);
+      const spec = { source: { kind: 'acme.db' } };
+      assert.throws(() => manager.check(spec), THIRD);
+      assert.throws(() => manager.create(spec, new TestOwner()), THIRD);
+      assert.equal(created(), 0, 'the factory never ran');
+      assert.equal(manager.size, 0);
+      trust.trusted = true;
+      manager.create(spec, new TestOwner());
+      assert.equal(created(), 1);
+      manager.dispose();
+    });
+  }
+
+  it('needsTrust false: runs in restricted mode', () => {
+    const { manager, created, registry } = withKind({ needsTrust: false });
+    assert.equal(registry.needsTrust('acme.db'), false);
+    manager.create({ source: { kind: 'acme.db' } }, new TestOwner());
+    assert.equal(created(), 1);
+    assert.equal(manager.size, 1);
+    manager.dispose();
+  });
+
+  it('built-ins: random, sine, udp and api do not need trust; command, file and http do; unknown kinds do', () => {
+    const registry = createBuiltinRegistry();
+    assert.deepEqual(
+      ['random', 'sine', 'udp', 'api', 'command', 'file', 'http', 'nope'].map((k) => [k, registry.needsTrust(k)]),
+      [['random', false], ['sine', false], ['udp', false], ['api', false], ['command', true], ['file', true], ['http', true], ['nope', true]],
+    );
+    assert.throws(() => registry.register('x.bad', () => ({}) as never, { needsTrust: 'no' as never }), /needsTrust must be true or false/);
+  });
+});

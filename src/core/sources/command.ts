@@ -311,12 +311,15 @@ function liveMembersOnLinux(pgid: number): boolean {
   return false;
 }
 
+/** What the command source does, in its refusal in an untrusted workspace. */
+export const COMMAND_UNTRUSTED = 'runs programs';
+
 const COMMAND_OPTIONS = ['command', 'args', 'cwd', 'shell', 'env'] as const;
 
 /** Factory of `command` sources; `baseCwd` is the workspace folder (default: the host's cwd). */
 export function commandSourceFactory(baseCwd: () => string | undefined = () => undefined): SourceFactory {
   return (spec: SourceSpec, ctx: SourceContext) => {
-    if (!ctx.workspaceTrusted) throw new Error(untrustedMessage('command', 'runs programs'));
+    if (!ctx.workspaceTrusted) throw new Error(untrustedMessage('command', COMMAND_UNTRUSTED));
     checkKnownOptions(spec, 'command', COMMAND_OPTIONS);
     const command = stringOption(spec, 'command', true);
     const rawArgs = spec.args ?? [];

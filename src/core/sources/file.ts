@@ -256,12 +256,15 @@ export class FileSource implements Source {
   }
 }
 
+/** What the file source does, in its refusal in an untrusted workspace. */
+export const FILE_UNTRUSTED = 'reads files';
+
 const FILE_OPTIONS = ['path', 'from'] as const;
 
 /** Factory of `file` sources; relative paths are resolved against `baseCwd` (the workspace folder). */
 export function fileSourceFactory(baseCwd: () => string | undefined = () => undefined): SourceFactory {
   return (spec: SourceSpec, ctx: SourceContext) => {
-    if (!ctx.workspaceTrusted) throw new Error(untrustedMessage('file', 'reads files'));
+    if (!ctx.workspaceTrusted) throw new Error(untrustedMessage('file', FILE_UNTRUSTED));
     checkKnownOptions(spec, 'file', FILE_OPTIONS);
     const p = stringOption(spec, 'path', true);
     const from = spec.from ?? 'end';

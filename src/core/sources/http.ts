@@ -287,11 +287,14 @@ export class HttpSource implements Source {
   }
 }
 
+/** What the http source does, in its refusal in an untrusted workspace. */
+export const HTTP_UNTRUSTED = 'makes network requests';
+
 const HTTP_OPTIONS = ['url', 'paths', 'timeoutMs', 'headers'] as const;
 
 /** Factory of `http` sources. */
 export const createHttpSource: SourceFactory = (spec: SourceSpec, ctx: SourceContext) => {
-  if (!ctx.workspaceTrusted) throw new Error(untrustedMessage('http', 'makes network requests'));
+  if (!ctx.workspaceTrusted) throw new Error(untrustedMessage('http', HTTP_UNTRUSTED));
   checkKnownOptions(spec, 'http', HTTP_OPTIONS);
   const raw = stringOption(spec, 'url', true);
   let url: URL;
