@@ -23,6 +23,7 @@ import { DataWindow } from './dataWindow';
 import { withDecimation } from './decimate';
 import { DisposableStore, listen, toDisposable, type IDisposable } from './lifecycle';
 import { readTheme, themeKey, type ChartTheme } from './theme';
+import { StartGate } from './startGate';
 
 /** The part of uPlot that PlotView uses; tests inject a fake (the optional members are uPlot's, for zoom and pan). */
 export interface PlotChart {
@@ -52,10 +53,12 @@ export interface PlotViewOptions {
   readonly title?: string;
   /** Chart factory, for tests. */
   readonly createChart?: ChartFactory;
+  /** The notebook output's session uuid (renderers): lets the user start an output that has no session. */
+  readonly output?: string;
 }
 
 /** `data-state` values besides the session states. */
-export type ViewState = ViewSessionInfo['state'] | 'connecting' | 'unknown-session';
+export type ViewState = ViewSessionInfo['state'] | 'connecting' | 'unknown-session' | 'not-started';
 
 /** x values above this (ms since epoch, 1973) are taken as times in append mode. */
 const EPOCH_MS_THRESHOLD = 1e11;
@@ -136,6 +139,7 @@ export class PlotView implements IDisposable {
   private readonly legendHost: HTMLElement;
   private readonly stateEl: HTMLElement;
   private readonly statsEl: HTMLElement;
+  private readonly gate: StartGate;
 
   constructor(
     private readonly root: HTMLElement,
@@ -249,6 +253,13 @@ export class PlotView implements IDisposable {
       opts.closeLabel === 'Stop' ? 'Stop the live plot session' : 'Close the live plot session',
     );
 
+    const output = opts.output;
+    this.gate = new StartGate(this.doc, () => {
+      if (output) this.send({ type: 'start', viewId: this.viewId, output });
+    });
+    root.appendChild(this.gate.element);
+    this.store.add(this.gate);
+
     this.chartHost = el('div', 'lp-chart', root);
     // Focusable for keyboard zoom and pan; the help is its description.
     this.chartHost.tabIndex = 0;
@@ -319,6 +330,11 @@ export class PlotView implements IDisposable {
           }
           break;
         }
+        case 'not-started':
+          this.state = 'not-started';
+          this.statusOverride = typeof msg.message === 'string' && msg.message ? msg.message.slice(0, 2000) : 'not started';
+          this.gate.show(msg);
+          break;
         case 'unknown-session':
           this.state = 'unknown-session';
           this.statusOverride =
@@ -356,6 +372,7 @@ export class PlotView implements IDisposable {
       return;
     }
     this.statusOverride = undefined;
+    this.gate.hide();
     this.setInfo(msg.info);
     this.updates++;
     this.received += msg.x.length;
@@ -364,7 +381,7 @@ export class PlotView implements IDisposable {
   }
 
   private onDelta(msg: DeltaMessage): void {
-    if (this.state === 'ended' || this.state === 'unknown-session') {
+    if (this.state === 'ended' || this.state === 'unknown-session' || this.state === 'not-started') {
       this.ignored++;
       return;
     }
@@ -772,7 +789,7 @@ export class PlotView implements IDisposable {
   }
 
   private closeEnabled(): boolean {
-    return !this.disposed && !!this.info && this.state !== 'ended' && this.state !== 'unknown-session';
+    return !this.disposed && !!this.info && this.state !== 'ended' && this.state !== 'unknown-session' && this.state !== 'not-started';
   }
 
   private send(msg: ViewToHostMessage): void {
@@ -847,12 +864,12 @@ export class PlotView implements IDisposable {
     if (!this.chart) {
       setText(
         this.placeholder,
-        this.state === 'unknown-session' || this.state === 'ended' ? this.stateText() : 'Waiting for data…',
+        this.state === 'unknown-session' || this.state === 'ended' || this.state === 'not-started' ? this.stateText() : 'Waiting for data…',
       );
     }
     setText(this.stateEl, this.stateText());
     setText(this.statsEl, this.statsText());
-    this.root.classList.toggle('lp-ended', this.state === 'ended' || this.state === 'unknown-session');
+    this.root.classList.toggle('lp-ended', this.state === 'ended' || this.state === 'unknown-session' || this.state === 'not-started');
     this.root.classList.toggle('lp-error', this.state === 'error');
 
     const a = this.root.dataset;
@@ -892,7 +909,7 @@ export class PlotView implements IDisposable {
 
   private statsText(): string {
     const info = this.info;
-    if (!info || this.state === 'unknown-session') {
+    if (!info || this.state === 'unknown-session' || this.state === 'not-started') {
       return '';
     }
     const parts = [

@@ -113,6 +113,7 @@ export function createRenderer(context: RendererContext<unknown>, options: Rende
         layout: 'fixed',
         title: parsed.title,
         createChart: options.createChart,
+        output: parsed.session,
       });
       views.set(viewId, view);
       // Disposed last-added-first: stop observing, detach, then drop the view.

@@ -46,7 +46,8 @@ export function applyControl(session: Session, msg: ViewToHostMessage): string |
       else session.requestExport({ kind: 'png', viewId: msg.viewId, dataUrl: msg.dataUrl });
       return undefined;
     case 'attach':
-      // Attaching is owner-specific (panel vs. output) and handled by the caller.
+    case 'start':
+      // Attaching and starting are owner-specific (panel vs. output) and handled by the caller.
       return undefined;
     default: {
       const never: never = msg;

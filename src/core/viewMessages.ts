@@ -71,6 +71,11 @@ function parseFields(raw: unknown): ParsedViewMessage {
       if (!isId(output)) return fail(t, 'output must be a short id string');
       return { ok: true, message: { type: t, viewId, output } };
     }
+    case 'start': {
+      const output = m.output;
+      if (!isId(output)) return fail(t, 'output must be a short id string');
+      return { ok: true, message: { type: t, viewId, output } };
+    }
     case 'detach':
     case 'pause':
     case 'resume':

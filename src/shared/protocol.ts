@@ -92,6 +92,23 @@ export interface UnknownSessionMessage {
   readonly message: string;
 }
 
+/**
+ * A notebook output that has no session: it came from a file (`pending`: opening
+ * never starts anything), the user stopped it (`stopped`), or starting it failed
+ * (`error`). The view shows `actions` (what starting it would do) and a Start
+ * button unless `blocked` says why it cannot start here.
+ */
+export interface NotStartedMessage {
+  readonly type: 'not-started';
+  readonly viewId: string;
+  readonly state: 'pending' | 'stopped' | 'error';
+  readonly message: string;
+  readonly title: string;
+  readonly sourceKind: string;
+  readonly actions: readonly string[];
+  readonly blocked?: string;
+}
+
 /** The host asks a visible view for a PNG of its chart; the view answers with `exportPng` and the same `requestId`. */
 export interface RenderPngMessage {
   readonly type: 'renderPng';
@@ -105,6 +122,7 @@ export type HostToViewMessage =
   | InfoMessage
   | EndedMessage
   | UnknownSessionMessage
+  | NotStartedMessage
   | RenderPngMessage;
 
 // ---------------------------------------------------------------- view → host
@@ -124,6 +142,11 @@ export interface PauseMessage { readonly type: 'pause'; readonly viewId: string 
 export interface ResumeMessage { readonly type: 'resume'; readonly viewId: string }
 /** Close (panel) or stop (notebook output): ends the session. */
 export interface CloseMessage { readonly type: 'close'; readonly viewId: string }
+/**
+ * The user pressed Start on a notebook output without a session (a trusted click:
+ * the renderer ignores synthetic events). `output` is the payload's uuid.
+ */
+export interface StartMessage { readonly type: 'start'; readonly viewId: string; readonly output: string }
 /** Fixes the y axis to `[min, max]` or returns it to `'auto'`. */
 export interface SetYRangeMessage { readonly type: 'setYRange'; readonly viewId: string; readonly yRange: YRange }
 /** The user asked to save the data in the window as CSV (the host asks where). */
@@ -148,6 +171,7 @@ export type ViewToHostMessage =
   | PauseMessage
   | ResumeMessage
   | CloseMessage
+  | StartMessage
   | SetYRangeMessage
   | ExportCsvMessage
   | ExportPngMessage;
@@ -155,7 +179,7 @@ export type ViewToHostMessage =
 export type ViewToHostType = ViewToHostMessage['type'];
 export const VIEW_TO_HOST_TYPES: readonly ViewToHostType[] = [
   'attach', 'detach', 'visibility', 'setPeriod', 'setPoints', 'pause', 'resume', 'close',
-  'setYRange', 'exportCsv', 'exportPng',
+  'start', 'setYRange', 'exportCsv', 'exportPng',
 ];
 
 /**

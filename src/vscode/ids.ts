@@ -14,6 +14,8 @@ export const Commands = {
   exportCsv: 'livePlot.exportCsv',
   exportPng: 'livePlot.exportPng',
   setYRange: 'livePlot.setYRange',
+  startNotebookSessions: 'livePlot.startNotebookSessions',
+  startOutput: 'livePlot.startOutput',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -50,3 +52,5 @@ export const NOTEBOOK_TYPE = 'live-plot-notebook';
 export const CONTROLLER_ID = 'live-plot-controller';
 export const OUTPUT_CHANNEL_NAME = 'Live Plot';
 export const CONTEXT_HAS_SESSIONS = 'livePlot.hasSessions';
+/** Some open notebook has live-plot outputs without a session (not started, stopped). */
+export const CONTEXT_HAS_IDLE_OUTPUTS = 'livePlot.hasIdleOutputs';

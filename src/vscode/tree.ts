@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import type { SessionInfo } from '../core/session';
 import type { SessionManager } from '../core/sessionManager';
+import type { IdleOutput } from '../core/outputBinder';
 import { TREE_VIEW_ID } from './ids';
 
 /** A group of sessions with one owner: "Panels", a notebook, "API". */
@@ -15,7 +16,21 @@ export interface SessionNode {
   readonly kind: 'session';
   readonly sessionId: string;
 }
-export type TreeNode = GroupNode | SessionNode;
+/** A notebook output without a session (not started, stopped, or failed): Start is one click away. */
+export interface IdleNode {
+  readonly kind: 'idle';
+  readonly notebookKey: string;
+  readonly uuid: string;
+}
+export type TreeNode = GroupNode | SessionNode | IdleNode;
+
+/** The notebook outputs without a session, for the tree. */
+export interface IdleOutputs {
+  list(): readonly IdleOutput[];
+  readonly onDidChange: (listener: (nbKey: string) => void) => { dispose(): void };
+}
+
+const IDLE_LABELS: Record<IdleOutput['state'], string> = { pending: 'not started', stopped: 'stopped', error: 'could not start' };
 
 const STATE_ICONS: Record<SessionInfo['state'], string> = {
   running: 'pulse',
@@ -37,7 +52,10 @@ export class SessionTree extends Disposable implements vscode.TreeDataProvider<T
   private readonly groups = new Map<string, GroupNode>();
   private readonly nodes = new Map<string, SessionNode>();
 
-  constructor(private readonly manager: SessionManager) {
+  constructor(
+    private readonly manager: SessionManager,
+    private readonly idle: IdleOutputs = { list: () => [], onDidChange: () => ({ dispose: () => undefined }) },
+  ) {
     super();
     this.view = this._register(vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: this, showCollapseAll: false }));
     // Lifecycle changes refresh at once; statistics at most once a second and only while visible (#33371).
@@ -46,6 +64,7 @@ export class SessionTree extends Disposable implements vscode.TreeDataProvider<T
     this._register(manager.onDidChangeSession(() => this.refreshIfVisible()));
     this._register(manager.onDidChangeStats(() => this.refreshIfVisible()));
     this._register(this.view.onDidChangeVisibility((e) => e.visible && this.refresh()));
+    this._register(idle.onDidChange(() => this.refresh()));
     this.updateMessage();
   }
 
@@ -65,15 +84,21 @@ export class SessionTree extends Disposable implements vscode.TreeDataProvider<T
 
   getChildren(element?: TreeNode): TreeNode[] {
     const sessions = this.manager.list().map((s) => s.info());
+    const idle = this.idle.list();
     if (!element) {
       const keys = new Map<string, GroupNode>();
       for (const s of sessions) {
         if (!keys.has(s.groupKey)) keys.set(s.groupKey, this.group(s.groupKey, s.group));
       }
+      for (const o of idle) {
+        if (!keys.has(o.notebook.key)) keys.set(o.notebook.key, this.group(o.notebook.key, o.notebook.label));
+      }
       return [...keys.values()];
     }
     if (element.kind === 'group') {
-      return sessions.filter((s) => s.groupKey === element.key).map((s) => this.node(s.id));
+      const rows: TreeNode[] = sessions.filter((s) => s.groupKey === element.key).map((s) => this.node(s.id));
+      for (const o of idle) if (o.notebook.key === element.key) rows.push({ kind: 'idle', notebookKey: o.notebook.key, uuid: o.uuid });
+      return rows;
     }
     return [];
   }
@@ -98,17 +123,20 @@ export class SessionTree extends Disposable implements vscode.TreeDataProvider<T
 
   getParent(element: TreeNode): TreeNode | undefined {
     if (element.kind === 'group') return undefined;
+    if (element.kind === 'idle') return this.groups.get(element.notebookKey);
     const s = this.manager.get(element.sessionId);
     return s ? this.group(s.owner.groupKey, s.owner.group) : undefined;
   }
 
   getTreeItem(element: TreeNode): vscode.TreeItem {
+    if (element.kind === 'idle') return this.idleItem(element);
     if (element.kind === 'group') {
       const count = this.manager.list().filter((s) => s.owner.groupKey === element.key).length;
+      const idle = this.idle.list().filter((o) => o.notebook.key === element.key).length;
       const item = new vscode.TreeItem(element.label, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `group:${element.key}`;
-      item.description = `${count}`;
-      item.contextValue = 'group';
+      item.description = idle ? `${count} live · ${idle} not running` : `${count}`;
+      item.contextValue = idle ? 'group.idle' : 'group';
       item.iconPath = new vscode.ThemeIcon(element.key === 'panels' ? 'window' : element.key === 'api' ? 'extensions' : 'notebook');
       return item;
     }
@@ -127,6 +155,22 @@ export class SessionTree extends Disposable implements vscode.TreeDataProvider<T
     item.contextValue = `session.${i.state}`;
     item.command = { command: 'livePlot.reveal', title: 'Reveal Session', arguments: [element] };
     item.accessibilityInformation = { label: `${i.title}, ${i.state}, period ${formatPeriod(i.periodMs)}, ${i.points} points, ${i.rate.toFixed(1)} updates per second` };
+    return item;
+  }
+
+  private idleItem(element: IdleNode): vscode.TreeItem {
+    const o = this.idle.list().find((i) => i.notebook.key === element.notebookKey && i.uuid === element.uuid);
+    const payload = (o?.payload ?? {}) as { title?: unknown; source?: { kind?: unknown } };
+    const kind = typeof payload.source?.kind === 'string' ? payload.source.kind : '?';
+    const title = typeof payload.title === 'string' && payload.title.trim() ? payload.title.slice(0, 200) : kind;
+    const item = new vscode.TreeItem(title, vscode.TreeItemCollapsibleState.None);
+    item.id = `idle:${element.notebookKey}#${element.uuid}`;
+    const state = o ? IDLE_LABELS[o.state] : 'gone';
+    item.description = `${state} · ${kind.slice(0, 64)}`;
+    item.tooltip = o?.error ? `${title}: ${o.error}` : `${title}: ${state}. Start it from here or from its output.`;
+    item.iconPath = new vscode.ThemeIcon(o?.state === 'error' ? 'warning' : 'debug-start');
+    item.contextValue = 'output.idle';
+    item.accessibilityInformation = { label: `${title}, ${kind} source, ${state}` };
     return item;
   }
 

@@ -6,6 +6,7 @@ import type { SessionManager } from '../../core/sessionManager';
 import { LIVE_PLOT_MIME, OutputPayload, PAYLOAD_VERSION } from '../../shared/protocol';
 import { CONTROLLER_ID, NOTEBOOK_TYPE } from '../ids';
 import { formatPeriod } from '../tree';
+import type { IssuedOutputs } from './issuedOutputs';
 
 /**
  * The "Live Plot" notebook controller: a code cell holds a session spec;
@@ -17,7 +18,10 @@ export class LivePlotController extends Disposable {
   private readonly controller: vscode.NotebookController;
   private order = 0;
 
-  constructor(private readonly manager: SessionManager) {
+  constructor(
+    private readonly manager: SessionManager,
+    private readonly issued: IssuedOutputs,
+  ) {
     super();
     this.controller = this._register(vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'Live Plot'));
     this.controller.supportedLanguages = ['json', 'jsonc'];
@@ -53,6 +57,8 @@ export class LivePlotController extends Disposable {
       try {
         const spec = this.manager.check(text);
         const payload = { ...JSON.parse(text), version: PAYLOAD_VERSION, session: randomUUID() } as OutputPayload;
+        // The user ran this cell here: its output may start at once (see NotebookSessions).
+        this.issued.add(payload.session);
         await execution.replaceOutput([
           new vscode.NotebookCellOutput([
             vscode.NotebookCellOutputItem.json(payload, LIVE_PLOT_MIME),

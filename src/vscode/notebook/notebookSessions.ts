@@ -1,11 +1,15 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/lifecycle';
-import { NotebookRef, OutputRef, OutputSessionBinder } from '../../core/outputBinder';
+import { NotebookRef, OutputRef, OutputSessionBinder, RanHere, StartAllResult } from '../../core/outputBinder';
+import { errorMessage } from '../../core/session';
+import { PreviewContext, startPreview } from '../../core/startPreview';
 import type { SessionManager } from '../../core/sessionManager';
 import { InvalidMessageLog, parseViewMessage } from '../../core/viewMessages';
 import { encodeMessage } from '../../shared/codec';
 import { HostToViewMessage, LIVE_PLOT_MIME, RENDERER_ID } from '../../shared/protocol';
 import { applyControl } from '../../core/viewControl';
+import { NOTEBOOK_TYPE } from '../ids';
+import type { IssuedOutputs } from './issuedOutputs';
 
 const decoder = new TextDecoder();
 
@@ -48,6 +52,26 @@ interface OutputView {
   readonly editor: vscode.NotebookEditor;
 }
 
+/** A rendered live-plot output, with or without a session. */
+interface RenderedOutput {
+  readonly editor: vscode.NotebookEditor;
+  readonly uuid: string;
+  /** The state last told to it while it has no session (so that a change is sent once). */
+  told: string | undefined;
+}
+
+/**
+ * Whether the new outputs of change `e` on cell `cell` were produced by running
+ * that cell in this window (a kernel's output). Outputs that a revert or a reload
+ * from disk brings back leave the notebook not dirty (it matches the file); cells
+ * added by the change (undo of a delete, paste, reload) are not executions.
+ */
+function executedHere(e: vscode.NotebookDocumentChangeEvent, cell: unknown): boolean {
+  if (!e.notebook.isDirty) return false;
+  if (e.contentChanges.some((c) => c.addedCells.includes(cell as vscode.NotebookCell))) return false;
+  return e.cellChanges.some((c) => c.cell === cell && c.outputs !== undefined);
+}
+
 /**
  * Ties sessions to notebook outputs (any notebook type with the MIME type,
  * Jupyter included) and connects rendered outputs to their sessions through
@@ -58,6 +82,8 @@ export class NotebookSessions extends Disposable {
   readonly binder: OutputSessionBinder;
   private readonly messaging: vscode.NotebookRendererMessaging;
   private readonly views = new Map<string, OutputView>();
+  /** Every rendered output that attached (view id → where), with or without a session. */
+  private readonly rendered = new Map<string, RenderedOutput>();
   /** Notebooks (URI strings) shown in an editor tab now. */
   private readonly tabbed = new Set<string>();
   /**
@@ -69,10 +95,15 @@ export class NotebookSessions extends Disposable {
   constructor(
     private readonly manager: SessionManager,
     private readonly invalid: InvalidMessageLog,
-    log: (line: string) => void,
+    private readonly log: (line: string) => void,
+    /** Uuids of the outputs the Live Plot controller produced in this window. */
+    private readonly issued: IssuedOutputs,
+    /** What the host knows for "what would starting it do" (settings, trust, kinds). */
+    private readonly previewContext: () => PreviewContext,
   ) {
     super();
     this.binder = this._register(new OutputSessionBinder(manager, (nb, uuid) => this.isPresent(nb, uuid), log));
+    this._register(this.binder.onDidChange((nbKey) => this.refreshRendered(nbKey)));
     this.messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
     this._register(this.messaging.onDidReceiveMessage((e) => this.onMessage(e.editor, e.message)));
 
@@ -90,6 +121,11 @@ export class NotebookSessions extends Disposable {
     this._register(vscode.window.onDidChangeVisibleNotebookEditors((editors) => this.onVisibleEditors(editors)));
     this._register(manager.onDidDisposeSession(({ session }) => {
       for (const [viewId, v] of this.views) if (v.sessionId === session.id) this.views.delete(viewId);
+    }));
+    // Trust granted later: blocked Start buttons become usable.
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      for (const r of this.rendered.values()) r.told = undefined;
+      for (const key of this.binder.notebookKeys) this.refreshRendered(key);
     }));
     for (const nb of vscode.workspace.notebookDocuments) this.sync(nb);
   }
@@ -122,9 +158,14 @@ export class NotebookSessions extends Disposable {
     }
   }
 
-  private sync(nb: vscode.NotebookDocument, deletedCells?: ReadonlySet<unknown>): void {
+  /**
+   * Brings the binder in line with the document. `ranHere` tells which new
+   * outputs the user produced in this window; by default none (opened, shown,
+   * reverted: nothing starts).
+   */
+  private sync(nb: vscode.NotebookDocument, deletedCells?: ReadonlySet<unknown>, ranHere?: RanHere): void {
     if (nb.isClosed || this.closedByTabs.has(nb.uri.toString())) return;
-    this.binder.sync(notebookRef(nb), liveOutputs(nb), deletedCells);
+    this.binder.sync(notebookRef(nb), liveOutputs(nb), deletedCells, ranHere);
   }
 
   private onChange(e: vscode.NotebookDocumentChangeEvent): void {
@@ -133,7 +174,81 @@ export class NotebookSessions extends Disposable {
     if (!structural) return;
     const deleted = new Set<unknown>();
     for (const c of e.contentChanges) for (const cell of c.removedCells) deleted.add(cell);
-    this.sync(e.notebook, deleted);
+    // Our own controller's outputs are known exactly (a uuid it made in this window);
+    // another kernel's output counts as run here when it arrives as an execution does.
+    const ours = e.notebook.notebookType === NOTEBOOK_TYPE;
+    const ranHere: RanHere = (ref) => this.issued.has(ref.uuid) || (!ours && executedHere(e, ref.cell));
+    this.sync(e.notebook, deleted, ranHere);
+  }
+
+  /**
+   * The user starts every output of `nb` that has no session (Start All, the
+   * notebook toolbar, the tree). Returns what started and what could not.
+   */
+  startAll(nb: vscode.NotebookDocument): StartAllResult {
+    this.closedByTabs.delete(nb.uri.toString());
+    this.sync(nb);
+    const result = this.binder.startAll(nb.uri.toString());
+    this.log(`Start All in ${notebookRef(nb).label}: ${result.started} started${result.failed.length ? `, ${result.failed.length} could not start` : ''}.`);
+    for (const f of result.failed) this.log(`  output ${f.uuid}: ${f.error}`);
+    return result;
+  }
+
+  /** The user starts one output (its Start button or the tree). */
+  startOne(nbKey: string, uuid: string): void {
+    const nb = vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === nbKey);
+    if (!nb) throw new Error('This notebook is not open.');
+    this.sync(nb);
+    this.binder.start(nbKey, uuid);
+  }
+
+  /** Tells every rendered output of notebook `nbKey` where it stands: attaches started ones, describes the others. */
+  private refreshRendered(nbKey: string): void {
+    for (const [viewId, r] of this.rendered) {
+      if (r.editor.notebook.uri.toString() !== nbKey) continue;
+      const session = this.binder.find(nbKey, r.uuid);
+      if (session) {
+        r.told = undefined;
+        if (this.views.get(viewId)?.sessionId !== session.id) this.attach(r.editor, viewId, r.uuid);
+      } else {
+        this.tellNoSession(r.editor, viewId, r);
+      }
+    }
+  }
+
+  /** Sends a view without a session the "not started" state (once per change of state). */
+  private tellNoSession(editor: vscode.NotebookEditor, viewId: string, r?: RenderedOutput): void {
+    const nbKey = editor.notebook.uri.toString();
+    const uuid = r?.uuid ?? this.rendered.get(viewId)?.uuid;
+    if (uuid === undefined) return;
+    const state = this.binder.stateOf(nbKey, uuid);
+    if (state === undefined || state === 'live') {
+      if (r?.told === 'unknown') return;
+      if (r) r.told = 'unknown';
+      this.post(editor, { type: 'unknown-session', viewId, message: this.binder.whyNoSession(nbKey, uuid) });
+      return;
+    }
+    const message = this.binder.whyNoSession(nbKey, uuid);
+    const key = `${state}|${message}`;
+    if (r && r.told === key) return;
+    if (r) r.told = key;
+    const payload = this.binder.idleOutputs(nbKey).find((o) => o.uuid === uuid)?.payload;
+    let preview;
+    try {
+      preview = startPreview(payload, this.previewContext());
+    } catch (e) {
+      preview = { title: 'live plot', sourceKind: '?', actions: [], blocked: errorMessage(e) };
+    }
+    this.post(editor, {
+      type: 'not-started',
+      viewId,
+      state,
+      message,
+      title: preview.title,
+      sourceKind: preview.sourceKind,
+      actions: preview.actions,
+      ...(preview.blocked ? { blocked: preview.blocked } : {}),
+    });
   }
 
   /** The real document check used by reconciliation. */
@@ -168,12 +283,33 @@ export class NotebookSessions extends Disposable {
       this.attach(editor, msg.viewId, msg.output);
       return;
     }
+    if (msg.type === 'start') {
+      this.onStart(editor, msg.viewId, msg.output);
+      return;
+    }
+    if (msg.type === 'detach') this.rendered.delete(msg.viewId);
     const view = this.views.get(msg.viewId);
     const session = view && this.manager.get(view.sessionId);
     if (!view || !session) return; // a view of a session that already ended: nothing to do
     if (msg.type === 'detach') this.views.delete(msg.viewId);
     const error = applyControl(session, msg);
     if (error) this.post(editor, { type: 'info', viewId: msg.viewId, info: { ...session.viewInfo(), status: error } });
+  }
+
+  /** The Start button of a rendered output (a user action, like running its cell). */
+  private onStart(editor: vscode.NotebookEditor, viewId: string, uuid: string): void {
+    const nbKey = editor.notebook.uri.toString();
+    try {
+      this.startOne(nbKey, uuid);
+    } catch (e) {
+      this.log(`Start in ${notebookRef(editor.notebook).label} failed: ${errorMessage(e)}`);
+    }
+    // Started: refreshRendered attached every view of it. Not started: say why.
+    if (!this.binder.find(nbKey, uuid)) {
+      const r = this.rendered.get(viewId) ?? { editor, uuid, told: undefined };
+      r.told = undefined;
+      this.tellNoSession(editor, viewId, r);
+    }
   }
 
   private attach(editor: vscode.NotebookEditor, viewId: string, uuid: string | undefined): void {
@@ -183,14 +319,17 @@ export class NotebookSessions extends Disposable {
     }
     const nb = editor.notebook;
     const nbKey = nb.uri.toString();
+    const rendered = this.rendered.get(viewId);
+    if (!rendered || rendered.uuid !== uuid || rendered.editor !== editor) this.rendered.set(viewId, { editor, uuid, told: undefined });
     let session = this.binder.find(nbKey, uuid);
-    if (!session) {
+    if (!session && this.binder.stateOf(nbKey, uuid) === undefined) {
       // The renderer can be faster than the change event: look at the document now.
-      this.sync(nb);
+      // An output seen first here starts only if our controller made it in this window.
+      this.sync(nb, undefined, (ref) => this.issued.has(ref.uuid));
       session = this.binder.find(nbKey, uuid);
     }
     if (!session) {
-      this.post(editor, { type: 'unknown-session', viewId, message: this.binder.whyNoSession(nbKey, uuid) });
+      this.tellNoSession(editor, viewId, this.rendered.get(viewId));
       return;
     }
     const old = this.views.get(viewId);
