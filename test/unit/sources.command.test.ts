@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SessionManager } from '../../src/core/sessionManager';
-import { CommandSource, commandSourceFactory, KILL_GRACE_MS } from '../../src/core/sources/command';
+import { spawn } from 'node:child_process';
+import { BACKLOG_MIN_LINES, CommandSource, commandSourceFactory, KILL_GRACE_MS } from '../../src/core/sources/command';
 import { createBuiltinRegistry } from '../../src/core/sources/registry';
 import { FakeClock } from './helpers/fakeClock';
 import { LIMITS, makeManager, TestOwner } from './helpers/fixtures';
@@ -171,7 +172,8 @@ describe('command source (real child processes)', () => {
     src.start(sink);
     await waitFor(() => sink.lastError !== undefined, 'the spawn error');
     assert.match(sink.lastError!, /^command not found: liveplot-no-such-program-xyz/);
-    assert.equal(ctx.resources.processes, 0);
+    // On POSIX its watchdog ran, and is counted until it has gone.
+    await waitFor(() => ctx.resources.processes === 0, 'the process count to fall');
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(sink.endedWith, undefined, 'an error, not "ended"');
     src.dispose();
@@ -214,5 +216,116 @@ describe('command source (real child processes)', () => {
     assert.throws(() => f({ kind: 'command', command: 'x', argz: [] }, ctx), /source\.argz is not an option/);
     f({ kind: 'command', command: 'x' }, ctx).dispose();
     assert.equal(ctx.resources.processes, 0, 'creating a source starts nothing');
+  });
+});
+
+describe('command source: the program dies with its host, output is paced and capped (issue 12)', () => {
+  /** A program that ignores SIGTERM, with a grandchild that ignores it too; prints the grandchild's pid, then "ready:1". */
+  const STUBBORN = [
+    "process.on('SIGTERM', () => {})",
+    "const { spawn } = require('child_process')",
+    "const gc = spawn(process.execPath, ['-e', \"process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)\"], { stdio: 'ignore' })",
+    "console.log('gpid:' + gc.pid)",
+    "setTimeout(() => console.log('ready:1'), 200)",
+    'setInterval(() => {}, 1000)',
+  ].join(';');
+
+  it('a program (and its child) ignoring SIGTERM is dead after the session is disposed', async () => {
+    const { manager } = makeManager({ registry: createBuiltinRegistry({ cwd: () => dir }) });
+    const s = manager.create({ source: nodeSpec(STUBBORN) }, new TestOwner());
+    const src = s.source as CommandSource;
+    try {
+      await waitFor(() => s.snapshot().series.includes('gpid') && src.processId !== undefined, 'the program to start its child');
+      const snap = s.snapshot();
+      const gpid = Array.from(snap.y[snap.series.indexOf('gpid')]!).find((v) => !Number.isNaN(v))!;
+      const pid = src.processId!;
+      await new Promise((r) => setTimeout(r, 250)); // past its SIGTERM handler setup
+      assert.ok(processAlive(pid) && processAlive(gpid));
+      s.dispose();
+      await waitFor(() => !processAlive(pid) && !processAlive(gpid), 'both to be killed', KILL_GRACE_MS + 2500);
+      await waitFor(() => manager.diagnostics().processes === 0, 'the process count to fall');
+    } finally {
+      manager.dispose();
+    }
+  });
+
+  it('a host killed with SIGKILL leaves no program behind (the watchdog kills the group)', { skip: process.platform === 'win32' ? 'POSIX process groups' : false }, async () => {
+    const spec = JSON.stringify(nodeSpec(STUBBORN));
+    const host = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'helpers', 'commandHost.ts'), spec], {
+      cwd: path.join(__dirname, '..', '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    host.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    let pids: number[] = [];
+    try {
+      await waitFor(() => /^pid \d+ \d+\n/.test(out), 'the host to report the program', 15_000);
+      pids = out.trim().split(' ').slice(1).map(Number);
+      assert.equal(pids.length, 2);
+      assert.ok(pids.every(processAlive), 'program and grandchild run');
+      await new Promise((r) => setTimeout(r, 100));
+      process.kill(host.pid!, 'SIGKILL');
+      await waitFor(() => host.exitCode !== null || host.signalCode !== null, 'the host to die');
+      // SIGTERM (ignored), then SIGKILL after the grace period.
+      await waitFor(() => pids.every((p) => !processAlive(p)), 'the program and its child to die with the host', KILL_GRACE_MS + 4000);
+    } finally {
+      if (host.exitCode === null && host.signalCode === null) host.kill('SIGKILL');
+      for (const p of pids) {
+        try {
+          if (processAlive(p)) process.kill(p, 'SIGKILL'); // only if the test failed
+        } catch {
+          // gone
+        }
+      }
+    }
+  });
+
+  it('rate cap: lines beyond maxLinesPerSecond are dropped, and the status says how many', async () => {
+    const ctx = realContext();
+    const script = "process.stdout.write('v:1\\n'.repeat(5000))";
+    const src = commandSourceFactory(() => dir)(nodeSpec(script, { maxLinesPerSecond: 1000 }), ctx) as CommandSource;
+    const sink = new RecordingSink();
+    src.start(sink);
+    try {
+      await waitFor(() => sink.endedWith !== undefined, 'the program to end');
+      const kept = sink.values('v').length;
+      const m = /^rate capped at 1000 lines\/s: (\d+) lines dropped$/.exec(sink.lastStatus ?? '');
+      assert.ok(m, `status: ${sink.lastStatus}`);
+      const dropped = Number(m[1]);
+      assert.equal(kept + dropped, 5000, 'every line is either plotted or counted as dropped');
+      assert.ok(kept >= 1000 && kept <= 2000, `about one second's worth kept (${kept})`);
+      assert.ok(sink.logs.some((l) => /output faster than 1000 lines\/s/.test(l)));
+    } finally {
+      src.dispose();
+    }
+    await waitFor(() => ctx.resources.processes === 0, 'the process count');
+    assert.throws(() => commandSourceFactory()({ kind: 'command', command: 'x', maxLinesPerSecond: 0 }, ctx), /maxLinesPerSecond must be a whole number from 1 to 1000000/);
+  });
+
+  it('backpressure: stdout pauses past the backlog until the next tick, so a fast program waits instead of filling memory', async () => {
+    const ctx = realContext();
+    // Writes as fast as the pipe takes it, forever.
+    const script = "const b = Buffer.from('a:1\\n'.repeat(4096)); (function w() { while (process.stdout.write(b)); process.stdout.once('drain', w); })()";
+    const src = commandSourceFactory(() => dir)(nodeSpec(script, { maxLinesPerSecond: 1_000_000 }), ctx) as CommandSource;
+    const sink = new RecordingSink();
+    src.start(sink);
+    try {
+      await waitFor(() => sink.samples.length >= BACKLOG_MIN_LINES, 'the first lines');
+      await new Promise((r) => setTimeout(r, 300));
+      const held = sink.samples.length;
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(sink.samples.length, held, 'nothing read while no tick flushed the backlog');
+      assert.ok(held < BACKLOG_MIN_LINES + 70_000, `bounded backlog (${held} lines)`);
+      assert.ok(sink.logs.some((l) => /output read more slowly/.test(l)));
+      src.tick(Date.now(), 100);
+      await waitFor(() => sink.samples.length > held, 'reading to resume after the tick');
+      await new Promise((r) => setTimeout(r, 200));
+      const after = sink.samples.length;
+      assert.ok(after < held + BACKLOG_MIN_LINES + 70_000, 'and to pause again');
+      assert.equal(sink.lastStatus, undefined, 'nothing dropped: the program waited');
+    } finally {
+      src.dispose();
+    }
+    await waitFor(() => ctx.resources.processes === 0, 'the process count', KILL_GRACE_MS + 2000);
   });
 });
