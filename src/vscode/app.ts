@@ -17,7 +17,7 @@ import { CommandId, Commands, CONTEXT_HAS_IDLE_OUTPUTS, CONTEXT_HAS_SESSIONS, NO
 import { LivePlotController } from './notebook/controller';
 import { NotebookSessions } from './notebook/notebookSessions';
 import { LivePlotSerializer } from './notebook/serializer';
-import { Exporter } from './export';
+import { Exporter, toExportTarget } from './export';
 import { PanelController } from './panels';
 import { PanelSpecStore } from './panelStore';
 import { formatPeriod, GroupNode, IdleNode, SessionNode, SessionTree, TreeNode } from './tree';
@@ -193,14 +193,16 @@ export class LivePlotApp extends Disposable {
         ));
       if (v !== undefined) s.setPoints(v);
     });
-    // Exports take an optional target (a path or Uri) so that callers can skip the save dialog.
-    reg(Commands.exportCsv, async (node?: TreeNode | string, target?: vscode.Uri | string) => {
+    // Exports take an optional target (a path or Uri). Scripts, other extensions and a
+    // notebook's `command:` links can pass one, so it is used without a dialog only inside
+    // a trusted workspace's folders; any other target gets the save dialog (see Exporter).
+    reg(Commands.exportCsv, async (node?: TreeNode | string, target?: unknown) => {
       const s = await this.pickSession(node, 'Export the data of which session?');
-      return s ? (await this.exporter.exportCsv(s, target))?.toString() : undefined;
+      return s ? (await this.exporter.exportCsv(s, toExportTarget(target)))?.toString() : undefined;
     });
-    reg(Commands.exportPng, async (node?: TreeNode | string, target?: vscode.Uri | string) => {
+    reg(Commands.exportPng, async (node?: TreeNode | string, target?: unknown) => {
       const s = await this.pickSession(node, 'Save the chart of which session?');
-      return s ? (await this.exporter.exportPng(s, target))?.toString() : undefined;
+      return s ? (await this.exporter.exportPng(s, toExportTarget(target)))?.toString() : undefined;
     });
     reg(Commands.setYRange, async (node?: TreeNode | string, value?: unknown) => {
       const s = await this.pickSession(node, 'Set the y axis of which session?');

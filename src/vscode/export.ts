@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import * as os from 'node:os';
-import { formatCsv, isTimeAxis } from '../core/csv';
+import { realpath } from 'node:fs/promises';
+import { csvChunks, csvRowCount, isTimeAxis } from '../core/csv';
+import { writeExportFile } from '../core/exportFile';
+import { checkExportPath } from '../core/exportPath';
 import { NoVisibleViewError, type Session } from '../core/session';
 import { isPngDataUrl } from '../core/viewMessages';
 import { PNG_DATA_URL_PREFIX } from '../shared/protocol';
@@ -9,8 +12,23 @@ import { PNG_DATA_URL_PREFIX } from '../shared/protocol';
 const PNG_TIMEOUT_MS = 10_000;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** Where an export goes: a path or Uri given by a caller (tests, other extensions), or asked for. */
+/**
+ * Where an export goes: a path or Uri given by a caller (tests, scripts, links,
+ * other extensions) — used without a dialog only inside a trusted workspace's
+ * folders (see checkExportPath) — or, when absent or refused, asked for.
+ */
 export type ExportTarget = vscode.Uri | string | undefined;
+
+/** A command argument as an export target: a path or Uri, anything else none (the dialog). */
+export function toExportTarget(value: unknown): ExportTarget {
+  return value instanceof vscode.Uri || typeof value === 'string' ? value : undefined;
+}
+
+/** Where to write, and whether the user picked it in the save dialog. */
+interface Destination {
+  readonly uri: vscode.Uri;
+  readonly picked: boolean;
+}
 
 /** Saves a session's window as CSV and its chart as PNG, asking where with a save dialog. */
 export class Exporter {
@@ -22,14 +40,14 @@ export class Exporter {
     const window = session.currentSpec().windowSeconds;
     const last = cols.x.length ? cols.x[cols.x.length - 1]! : undefined;
     const fromX = window !== undefined && session.mode === 'append' && isTimeAxis(cols) && last !== undefined ? last - window * 1000 : undefined;
-    const text = formatCsv(cols, fromX === undefined ? {} : { fromX });
-    const uri = await this.where(session, 'csv', target);
-    if (!uri) return undefined;
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
-    const rows = text.split('\n').length - 2;
-    this.log(`Exported "${session.title}" (${rows} rows, ${cols.series.length} series) to ${uri.toString(true)}`);
-    if (target === undefined) this.saved(`${rows} rows of "${session.title}"`, uri);
-    return uri;
+    const opts = fromX === undefined ? {} : { fromX };
+    const dest = await this.where(session, 'csv', target);
+    if (!dest) return undefined;
+    await this.write(dest, csvChunks(cols, opts));
+    const rows = csvRowCount(cols, opts);
+    this.log(`Exported "${session.title}" (${rows} rows, ${cols.series.length} series) to ${dest.uri.toString(true)}`);
+    if (dest.picked) this.saved(`${rows} rows of "${session.title}"`, dest.uri);
+    return dest.uri;
   }
 
   /**
@@ -57,25 +75,61 @@ export class Exporter {
       }
     }
     const bytes = decodePng(url);
-    const uri = await this.where(session, 'png', target);
-    if (!uri) return undefined;
-    await vscode.workspace.fs.writeFile(uri, bytes);
-    this.log(`Exported the chart of "${session.title}" (${bytes.length} bytes) to ${uri.toString(true)}`);
-    if (target === undefined) this.saved(`the chart of "${session.title}"`, uri);
-    return uri;
+    const dest = await this.where(session, 'png', target);
+    if (!dest) return undefined;
+    await this.write(dest, [bytes]);
+    this.log(`Exported the chart of "${session.title}" (${bytes.length} bytes) to ${dest.uri.toString(true)}`);
+    if (dest.picked) this.saved(`the chart of "${session.title}"`, dest.uri);
+    return dest.uri;
   }
 
-  private async where(session: Session, ext: 'csv' | 'png', target: ExportTarget): Promise<vscode.Uri | undefined> {
-    if (target instanceof vscode.Uri) return target;
-    if (typeof target === 'string' && target.trim()) return vscode.Uri.file(target);
-    const name = `${fileStem(session.title)}.${ext}`;
+  /** Local files are written in chunks and only if regular; other schemes through `workspace.fs`. */
+  private async write(dest: Destination, chunks: Iterable<string | Uint8Array>): Promise<void> {
+    if (dest.uri.scheme === 'file') {
+      await writeExportFile(dest.uri.fsPath, chunks, { followSymlinks: dest.picked });
+      return;
+    }
+    // A remote or virtual file system (picked in the dialog) takes one buffer.
+    const parts: Buffer[] = [];
+    for (const c of chunks) parts.push(typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c));
+    await vscode.workspace.fs.writeFile(dest.uri, Buffer.concat(parts));
+  }
+
+  /**
+   * A target given by a caller if it passes checkExportPath, else the save
+   * dialog, pre-filled with the requested file name (in the workspace, never
+   * in the requested folder).
+   */
+  private async where(session: Session, ext: 'csv' | 'png', target: ExportTarget): Promise<Destination | undefined> {
+    let name = `${fileStem(session.title)}.${ext}`;
+    let refused: string | undefined;
+    const requested = target instanceof vscode.Uri ? target : typeof target === 'string' && target.trim() ? target : undefined;
+    if (requested !== undefined) {
+      const shown = clip(typeof requested === 'string' ? requested : requested.toString(true), 200);
+      const decision =
+        typeof requested !== 'string' && requested.scheme !== 'file'
+          ? ({ ok: false, reason: 'it is not a local file' } as const)
+          : await checkExportPath(
+              typeof requested === 'string' ? requested : requested.fsPath,
+              (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+              vscode.workspace.isTrusted,
+              ext,
+              realpath,
+            );
+      if (decision.ok) return { uri: vscode.Uri.file(decision.path), picked: false };
+      refused = `${shown} was not used: ${decision.reason}`;
+      this.log(`Export of "${session.title}": ${refused}; asking where to save instead.`);
+      name = requestedName(typeof requested === 'string' ? requested : requested.path, ext) ?? name;
+    }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
-    return vscode.window.showSaveDialog({
-      title: ext === 'csv' ? `Export "${session.title}" as CSV` : `Save the chart of "${session.title}" as PNG`,
+    const what = ext === 'csv' ? `Export "${session.title}" as CSV` : `Save the chart of "${session.title}" as PNG`;
+    const uri = await vscode.window.showSaveDialog({
+      title: refused ? `${what} (${refused})` : what,
       saveLabel: 'Export',
       defaultUri: vscode.Uri.joinPath(folder, name),
       filters: ext === 'csv' ? { 'CSV (comma-separated values)': ['csv'] } : { 'PNG image': ['png'] },
     });
+    return uri ? { uri, picked: true } : undefined;
   }
 
   private saved(what: string, uri: vscode.Uri): void {
@@ -98,4 +152,15 @@ export function decodePng(dataUrl: string): Buffer {
 export function fileStem(title: string): string {
   const stem = title.normalize('NFKD').replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
   return stem || 'live-plot';
+}
+
+/** The file name of a refused path, made safe for the dialog (its extension forced), or undefined. */
+export function requestedName(requested: string, ext: string): string | undefined {
+  const base = requested.split(/[\\/]/).pop() ?? '';
+  if (!base) return undefined;
+  return `${fileStem(base.toLowerCase().endsWith(`.${ext}`) ? base.slice(0, -(ext.length + 1)) : base)}.${ext}`;
+}
+
+function clip(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }

@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { closeEverything, expectDiagnostics, getApi, panelTabs, sleep, waitFor } from './util';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'liveplot-export-'));
+// Inside the workspace folder: a path given to the export commands is used
+// without a dialog only there (issue 12).
+const tmp = fs.realpathSync(fs.mkdtempSync(path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.tmpdir(), '.liveplot-export-')));
 
 function labels(list: vscode.CompletionList | undefined): string[] {
   return (list?.items ?? []).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
