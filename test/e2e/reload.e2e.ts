@@ -21,6 +21,11 @@ describe('window reload (real UI)', function () {
     await newSessionFromPalette(page, 'sine', 'Survives reload');
     const before = await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 1 && x.views === 1, 30_000);
     const oldId = before.list[0]!.id;
+    // The page holds only an opaque key of the host's record of its spec, never the spec (issue 12).
+    const oldFrame = await findFrame(page, '.lp-root[data-session]:not([data-session=""])', 30_000);
+    assert.equal(await oldFrame.locator('#root').getAttribute('data-spec'), null, 'no spec in the page');
+    const key = await oldFrame.locator('#root').getAttribute('data-panel-key');
+    assert.match(key ?? '', /^[0-9a-f]{32}$/);
 
     await runCommand(page, 'Developer: Reload Window');
     // The old extension host's last word: everything ended.
@@ -34,5 +39,6 @@ describe('window reload (real UI)', function () {
     assert.notEqual(after.list[0]!.id, oldId, 'a fresh session');
     const frame = await findFrame(page, '.lp-root[data-session]:not([data-session=""])', 30_000);
     assert.equal(await frame.locator('.lp-root').first().getAttribute('data-session'), after.list[0]!.id);
+    assert.equal(await frame.locator('#root').getAttribute('data-panel-key'), key, 'restored from the host record under the same key');
   });
 });
