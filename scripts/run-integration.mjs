@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // Integration tier: mocha inside the real VS Code extension host.
 //
-//   node scripts/run-integration.mjs [--no-build]
+//   node scripts/run-integration.mjs [--no-build] [--restricted]
+//
+// --restricted: the window opens the workspace in restricted mode (workspace
+// trust on, folder not trusted) and runs only the suites titled "restricted
+// mode"; the normal run (trust disabled) skips them. Results go to
+// integration-restricted.json instead of integration.json.
 //
 // Builds (node esbuild.mjs --tests), copies test/fixtures/workspace to a temp
 // folder, starts code-server with the smoke-test driver, and opens Chromium on
@@ -25,6 +30,8 @@ import { ensureTestTools } from './setup-test-tools.mjs';
 
 const TIMEOUT_MS = Number(process.env.LIVEPLOT_INTEGRATION_TIMEOUT_MS || 600_000);
 const args = new Set(process.argv.slice(2));
+const RESTRICTED = args.has('--restricted');
+const TIER = RESTRICTED ? 'integration-restricted' : 'integration';
 const t0 = Date.now();
 const log = (...a) => console.log('[integration]', ...a);
 // Workbench console lines that are expected here (no network but npm/apt).
@@ -68,9 +75,11 @@ async function main() {
       extensionDevelopmentPath: devPath,
       extensionTestsPath: testsPath,
       smokeDriver: true,
+      restricted: RESTRICTED,
       env: {
         LIVEPLOT_TEST_RESULTS_FILE: resultsFile,
         LIVEPLOT_DIAGNOSTICS_FILE: diagnosticsFile,
+        LIVEPLOT_TEST_MODE: RESTRICTED ? 'restricted' : 'trusted',
         ...(process.env.LIVEPLOT_TEST_GREP ? { LIVEPLOT_TEST_GREP: process.env.LIVEPLOT_TEST_GREP } : {}),
       },
     });
@@ -84,7 +93,7 @@ async function main() {
     // The workbench's console (incl. the extension host's, where mocha's spec
     // reporter prints): everything goes to a log file, the known noise of an
     // offline machine is kept off the terminal.
-    const consoleLog = path.join(LOGS_DIR, 'integration-console.log');
+    const consoleLog = path.join(LOGS_DIR, `${TIER}-console.log`);
     fs.writeFileSync(consoleLog, '');
     await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
       const parts = Array.isArray(logArgs) ? logArgs : [logArgs];
@@ -122,7 +131,7 @@ async function main() {
   if (exitCode !== 0 && page) {
     try {
       fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
-      const shot = path.join(SCREENSHOTS_DIR, 'integration-failure.png');
+      const shot = path.join(SCREENSHOTS_DIR, `${TIER}-failure.png`);
       await page.screenshot({ path: shot });
       log(`screenshot: ${path.relative(REPO_ROOT, shot)}`);
     } catch {}
@@ -143,7 +152,7 @@ async function main() {
     failures: results?.failures ?? [],
     durationMs: Date.now() - t0,
   };
-  writeResult('integration', summary);
+  writeResult(TIER, summary);
   console.log('');
   for (const f of summary.failures) console.log(`  ✗ ${f.title}\n      ${f.message}`);
   if (reason) console.log(`  error: ${reason}`);
@@ -155,7 +164,7 @@ main().then(
   (code) => process.exit(code),
   (e) => {
     console.error(`[integration] ${e?.stack || e}`);
-    writeResult('integration', { passed: 0, failed: 1, exitCode: 1, error: String(e?.message ?? e) });
+    writeResult(TIER, { passed: 0, failed: 1, exitCode: 1, error: String(e?.message ?? e) });
     process.exit(1);
   },
 );

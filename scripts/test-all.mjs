@@ -8,6 +8,7 @@
 //   build        node esbuild.mjs --tests
 //   unit         npm run test:unit (node:test via tsx)
 //   integration  scripts/run-integration.mjs --no-build (mocha in the extension host)
+//   integration-restricted  the same in a window in restricted mode (workspace not trusted)
 //   e2e          scripts/run-e2e.mjs (Chromium against code-server with the .vsix)
 //
 // Local iteration: LIVEPLOT_SKIP_TYPECHECK=1, LIVEPLOT_SKIP_UNIT=1,
@@ -21,11 +22,13 @@ const CI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== 
 const t0 = Date.now();
 const tiers = [];
 
+const skipVar = (name) => `LIVEPLOT_SKIP_${name.toUpperCase().replace(/-/g, '_')}`;
+
 function skipRequested(name) {
-  const v = process.env[`LIVEPLOT_SKIP_${name.toUpperCase()}`];
+  const v = process.env[skipVar(name)];
   if (!v || v === '0' || v === 'false') return false;
   if (CI) {
-    console.log(`\n[test-all] LIVEPLOT_SKIP_${name.toUpperCase()} ignored: CI runs every tier`);
+    console.log(`\n[test-all] ${skipVar(name)} ignored: CI runs every tier`);
     return false;
   }
   return true;
@@ -53,7 +56,7 @@ async function tier(name, { needs = [], run, counts, kind = 'tests' }) {
   tiers.push(row);
   if (skipRequested(name)) {
     row.status = 'skipped';
-    row.note = `LIVEPLOT_SKIP_${name.toUpperCase()}=1`;
+    row.note = `${skipVar(name)}=1`;
     console.log(`[test-all] ${name}: skipped (${row.note})`);
     return row;
   }
@@ -131,6 +134,11 @@ await tier('integration', {
   run: () => sh(process.execPath, ['scripts/run-integration.mjs', '--no-build'], { timeoutMs: 15 * MIN }),
   counts: fromResultFile('integration'),
 });
+await tier('integration-restricted', {
+  needs: ['setup', 'build'],
+  run: () => sh(process.execPath, ['scripts/run-integration.mjs', '--no-build', '--restricted'], { timeoutMs: 10 * MIN }),
+  counts: fromResultFile('integration-restricted'),
+});
 await tier('e2e', {
   needs: ['setup'],
   run: () => sh(process.execPath, ['scripts/run-e2e.mjs'], { timeoutMs: 20 * MIN }),
@@ -140,11 +148,11 @@ await tier('e2e', {
 // ------------------------------------------------------------------ summary
 const pad = (s, n) => String(s).padEnd(n);
 console.log(`\n${'='.repeat(72)}`);
-console.log(`${pad('tier', 13)}${pad('status', 10)}${pad('passed', 8)}${pad('failed', 8)}${pad('pending', 9)}${pad('time', 9)}note`);
+console.log(`${pad('tier', 24)}${pad('status', 10)}${pad('passed', 8)}${pad('failed', 8)}${pad('pending', 9)}${pad('time', 9)}note`);
 for (const t of tiers) {
   const counted = t.status === 'skipped' || (t.passed === 0 && t.failed === 0 && t.pending === 0 && t.status === 'passed');
   console.log(
-    `${pad(t.name, 13)}${pad(t.status, 10)}${pad(counted ? '-' : t.passed, 8)}${pad(counted ? '-' : t.failed, 8)}${pad(counted ? '-' : t.pending, 9)}${pad(t.seconds ? `${t.seconds.toFixed(1)}s` : '-', 9)}${t.note}`,
+    `${pad(t.name, 24)}${pad(t.status, 10)}${pad(counted ? '-' : t.passed, 8)}${pad(counted ? '-' : t.failed, 8)}${pad(counted ? '-' : t.pending, 9)}${pad(t.seconds ? `${t.seconds.toFixed(1)}s` : '-', 9)}${t.note}`,
   );
 }
 const passed = tiers.reduce((a, t) => a + t.passed, 0);

@@ -331,8 +331,11 @@ export class PlotView implements IDisposable {
           break;
         }
         case 'not-started':
-          this.state = 'not-started';
-          this.statusOverride = typeof msg.message === 'string' && msg.message ? msg.message.slice(0, 2000) : 'not started';
+          // A session that just ended here keeps its last frame and "ended"; the gate adds Start.
+          if (!(msg.state === 'stopped' && this.state === 'ended')) {
+            this.state = 'not-started';
+            this.statusOverride = typeof msg.message === 'string' && msg.message ? msg.message.slice(0, 2000) : 'not started';
+          }
           this.gate.show(msg);
           break;
         case 'unknown-session':

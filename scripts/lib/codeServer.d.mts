@@ -5,6 +5,7 @@ export const REPO_ROOT: string;
 export const ARTIFACTS_DIR: string;
 export const LOGS_DIR: string;
 export const DEFAULT_SETTINGS: Record<string, unknown>;
+export const RESTRICTED_SETTINGS: Record<string, unknown>;
 export const BROWSER_ARGS: string[];
 
 export interface StartCodeServerOptions {
@@ -16,6 +17,8 @@ export interface StartCodeServerOptions {
   extensionTestsPath?: string;
   /** Install this .vsix (code-server --install-extension) before starting. */
   installVsix?: string;
+  /** Workspace trust on and the folder not trusted (restricted mode). */
+  restricted?: boolean;
   /** Extra environment for code-server; it reaches the extension host. */
   env?: Record<string, string>;
   /** Merged over DEFAULT_SETTINGS into User/settings.json. */

@@ -31,6 +31,14 @@ export const DEFAULT_SETTINGS = {
   'security.workspace.trust.enabled': false,
 };
 
+/** A window in restricted mode: trust is on, the folder was never trusted, nobody is asked. */
+export const RESTRICTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
 const running = new Set();
 process.on('exit', () => {
   for (const pid of running) killGroup(pid, 'SIGKILL');
@@ -132,6 +140,8 @@ export function workbenchUrl(base, { folder, extensionDevelopmentPath, extension
  * @param {number} [o.preferredPort] this port, or the next free one above it
  * @param {string} [o.name] tag used in the log file name
  * @param {boolean} [o.keepUserData] keep the temp user-data dir after stop()
+ * @param {boolean} [o.restricted] workspace trust ON and the folder NOT trusted
+ *   (restricted mode), with no start-up prompt; default: trust disabled (trusted)
  */
 export async function startCodeServer(o) {
   const tools = ensureTestTools({ quiet: true });
@@ -152,7 +162,7 @@ export async function startCodeServer(o) {
   fs.writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...DEFAULT_SETTINGS, ...(o.settings ?? {}) }, null, 2),
+    JSON.stringify({ ...DEFAULT_SETTINGS, ...(o.restricted ? RESTRICTED_SETTINGS : {}), ...(o.settings ?? {}) }, null, 2),
   );
 
   fs.mkdirSync(LOGS_DIR, { recursive: true });
@@ -186,7 +196,7 @@ export async function startCodeServer(o) {
     ...common,
     '--bind-addr', `127.0.0.1:${port}`,
     '--auth', 'none',
-    '--disable-workspace-trust',
+    ...(o.restricted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     ...(smokeDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     path.resolve(o.workspace),

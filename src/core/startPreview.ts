@@ -5,7 +5,7 @@
  * tree. The text comes from the output itself (the file), so it is shown as it
  * is (quoted, cut to a readable length), never interpreted. Plain TypeScript.
  */
-import type { UdpAddress } from './sources/udp';
+import { isLoopback, type UdpAddress } from './sources/udp';
 
 /** What the host knows that changes the preview. */
 export interface PreviewContext {
@@ -57,10 +57,14 @@ function previewActions(source: Record<string, unknown>, kind: string, ctx: Prev
     case 'api':
       return ['Waits for samples that another extension pushes through the Live Plot API.'];
     case 'udp': {
-      const address = ctx.trusted ? str(source.address) ?? ctx.udp.address : '127.0.0.1';
+      const asked = str(source.address);
+      const loopbackOnly = asked !== undefined && !ctx.trusted && !isLoopback(asked);
+      const address = loopbackOnly ? `127.0.0.1 (not ${asked.slice(0, 100)}: restricted mode listens on loopback only)` : asked ?? ctx.udp.address;
       const port = typeof source.port === 'number' ? source.port : ctx.udp.port;
       const match = source.match === undefined ? 'every series' : `series matching ${cut(JSON.stringify(source.match))}`;
-      return [`Listens for UDP telemetry on ${address}:${port} (${match}).`];
+      return loopbackOnly
+        ? [`Listens for UDP telemetry on port ${port} of ${address} (${match}).`]
+        : [`Listens for UDP telemetry on ${address}:${port} (${match}).`];
     }
     case 'command': {
       const args = Array.isArray(source.args) ? source.args : [];

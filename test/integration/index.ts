@@ -48,7 +48,12 @@ interface Failure {
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: 'spec' });
+  // The restricted-mode window runs only the "restricted mode" suites; the trusted one skips them.
+  const restricted = process.env.LIVEPLOT_TEST_MODE === 'restricted';
+  if (restricted && vscode.workspace.isTrusted) throw new Error('the restricted-mode run opened a TRUSTED workspace: its tests would prove nothing');
   if (process.env.LIVEPLOT_TEST_GREP) mocha.grep(process.env.LIVEPLOT_TEST_GREP);
+  else if (restricted) mocha.grep('restricted mode');
+  else mocha.grep('restricted mode').invert();
   // Defines describe/it/before/... as globals, like mocha.addFile() would.
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   for (const name of suiteNames()) loadSuite(name);

@@ -195,7 +195,7 @@ describe('notebook sessions', function () {
     assert.deepEqual(reasons, ['notebook-closed', 'notebook-closed']);
   });
 
-  it('reopening a saved notebook brings its outputs alive as fresh sessions', async () => {
+  it('reopening a saved notebook starts nothing; Start Notebook Sessions brings its outputs alive as fresh sessions', async () => {
     const { nb } = await openNotebook([{ source: { kind: 'random' } }, { source: { kind: 'sine' } }]);
     await runCells(nb, codeCells(nb));
     await expectDiagnostics(api, { sessions: 2, timers: 2 });
@@ -206,7 +206,11 @@ describe('notebook sessions', function () {
     await waitFor('the notebook to close', () => nb.isClosed, 15_000);
     await expectDiagnostics(api, { sessions: 0, timers: 0 });
     const { nb: again } = await openInEditor(uri);
-    await expectDiagnostics(api, { sessions: 2, timers: 2 });
+    await sleep(1000);
+    await expectDiagnostics(api, { sessions: 0, timers: 0, views: 0 });
+    assert.equal(await vscode.commands.executeCommand('livePlot.startNotebookSessions'), 2, 'the active notebook by default');
+    // The rendered outputs (showing "not started") attach to their new sessions.
+    await expectDiagnostics(api, { sessions: 2, timers: 2, views: 2 }, 20_000);
     const ids = outputSessions(api, again).map((s) => s.id);
     assert.equal(ids.filter((id) => firstIds.includes(id)).length, 0, 'fresh session ids');
   });
@@ -265,9 +269,12 @@ describe('notebook sessions', function () {
     await expectDiagnostics(api, { sessions: 1, timers: 1 });
   });
 
-  it('a Jupyter .ipynb with saved live-plot outputs comes alive; Clear All Outputs ends every session', async () => {
+  it('a Jupyter .ipynb with saved live-plot outputs starts nothing until started; Clear All Outputs ends every session', async () => {
     const { nb } = await openInEditor(workspaceUri('kernel-outputs.ipynb'));
     assert.equal(nb.notebookType, 'jupyter-notebook');
+    await sleep(1000);
+    await expectDiagnostics(api, { sessions: 0, timers: 0 });
+    assert.equal(await vscode.commands.executeCommand('livePlot.startNotebookSessions', nb.uri.toString()), 2);
     await expectDiagnostics(api, { sessions: 2, timers: 2 });
     assert.deepEqual(outputSessions(api, nb).map((s) => s.title).sort(), ['Kernel random', 'Kernel sine (string payload)']);
     assert.ok(outputSessions(api, nb).every((s) => s.group === 'kernel-outputs.ipynb'));
@@ -278,6 +285,20 @@ describe('notebook sessions', function () {
     });
     assert.deepEqual(reasons, ['output-removed', 'output-removed']);
     await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('a stopped output starts again with its Start (livePlot.startOutput), without running the cell', async () => {
+    const { nb } = await openNotebook([{ source: { kind: 'random' } }]);
+    await runCells(nb, codeCells(nb));
+    await expectDiagnostics(api, { sessions: 1, timers: 1, views: 1 }, 20_000);
+    const uuid = outputUuid(codeCells(nb)[0]!)!;
+    const order = codeCells(nb)[0]!.executionSummary?.executionOrder;
+    await vscode.commands.executeCommand('livePlot.close', outputSessions(api, nb)[0]!.id);
+    await expectDiagnostics(api, { sessions: 0, timers: 0 });
+    await vscode.commands.executeCommand('livePlot.startOutput', { kind: 'idle', notebookKey: nb.uri.toString(), uuid });
+    await expectDiagnostics(api, { sessions: 1, timers: 1, views: 1 }, 20_000);
+    assert.equal(outputUuid(codeCells(nb)[0]!), uuid, 'the same output');
+    assert.equal(codeCells(nb)[0]!.executionSummary?.executionOrder, order, 'the cell did not run again');
   });
 
   it('the demo notebook opens untitled with random, sine and a commented telemetry example', async () => {
