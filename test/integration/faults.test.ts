@@ -181,12 +181,18 @@ describe('faults in the real extension host', function () {
       // the Explorer), then closed and reopened, keeps its document open for good
       // once its editor closes. Whether or not this VS Code does that, closing
       // the last editor must end the sessions.
-      await vscode.commands.executeCommand('vscode.open', uri);
+      // Opening starts nothing: the user starts the notebook's outputs each time.
+      const openAndStart = async () => {
+        await vscode.commands.executeCommand('vscode.open', uri);
+        await waitFor('the notebook editor', () => vscode.window.visibleNotebookEditors.some((e) => e.notebook.uri.toString() === uri.toString()));
+        await vscode.commands.executeCommand('livePlot.startNotebookSessions', uri);
+      };
+      await openAndStart();
       await expectDiagnostics(api, { sessions: 2, timers: 2 });
       await vscode.commands.executeCommand('vscode.open', uri);
       await vscode.window.tabGroups.close(tabsOf());
       await expectDiagnostics(api, { sessions: 0, timers: 0 });
-      await vscode.commands.executeCommand('vscode.open', uri);
+      await openAndStart();
       await expectDiagnostics(api, { sessions: 2, timers: 2 });
       const first = api.sessions.map((s) => s.id);
       const reasons: string[] = [];
@@ -197,8 +203,11 @@ describe('faults in the real extension host', function () {
       assert.deepEqual(reasons, ['notebook-closed', 'notebook-closed']);
       const kept = docOf() !== undefined;
       console.log(`    (the document ${kept ? 'was kept open by VS Code' : 'closed'} after its editor closed)`);
-      // Shown again: fresh sessions, as on a reopen.
+      // Shown again: nothing starts by itself; started, fresh sessions, as on a reopen.
       await vscode.commands.executeCommand('vscode.open', uri);
+      await sleep(500);
+      await expectDiagnostics(api, { sessions: 0, timers: 0 });
+      await openAndStart();
       await expectDiagnostics(api, { sessions: 2, timers: 2 });
       assert.equal(api.sessions.filter((s) => first.includes(s.id)).length, 0, 'fresh sessions');
       assert.deepEqual(api.reconcile(), []);
@@ -220,6 +229,10 @@ describe('faults in the real extension host', function () {
     try {
       const other = await bystander(api);
       const nb = await vscode.workspace.openNotebookDocument(uri);
+      // Opened by an extension: nothing starts until the user starts it.
+      await sleep(500);
+      await expectDiagnostics(api, { sessions: 1, timers: 1 });
+      assert.equal(await vscode.commands.executeCommand('livePlot.startNotebookSessions', nb.uri), 1);
       await expectDiagnostics(api, { sessions: 2, timers: 2 });
       const s = api.sessions.find((x) => x.ownerKind === 'output' && x.groupKey === nb.uri.toString())!;
       assert.equal(s.title, 'Unrendered');

@@ -77,9 +77,12 @@ describe('opening never runs anything (trusted window)', function () {
     const uri = await writeHostileLiveplot(workspaceFolder(), []);
     const editor = await openInEditor(uri);
     assert.equal(editor.notebook.isDirty, false);
-    // Another program (a git pull, say) writes the file while it is open and not dirty.
+    // Another program (a git pull, say) writes the file while it is open and not dirty;
+    // Revert File reads it again (as VS Code does on its own when it notices the change).
     const again = await writeHostileLiveplot(workspaceFolder(), [bait.specs.command, bait.specs.http]);
     await vscode.workspace.fs.copy(again, uri, { overwrite: true });
+    await vscode.window.showNotebookDocument(editor.notebook);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
     await waitFor('the notebook to reload from disk', () => editor.notebook.getCells().length === 2 && editor.notebook.getCells().every((c) => uuidOf(c)), 15_000);
     await expectNothingStarted(api, bait);
   });
@@ -115,7 +118,11 @@ describe('opening never runs anything (trusted window)', function () {
       await expectDiagnostics(api, { sessions: 1, timers: 1 });
       assert.equal(api.sessions[0]!.title, 'From the kernel');
       assert.equal(fs.existsSync(bait.marker), false, 'the saved hostile output it replaced never ran');
+      // Revert: the saved (hostile) output comes back from disk and starts nothing.
+      await vscode.window.showNotebookDocument(editor.notebook);
       await vscode.commands.executeCommand('workbench.action.files.revert');
+      await waitFor('the revert', () => !editor.notebook.isDirty);
+      await expectNothingStarted(api, bait);
     } finally {
       kernel.dispose();
     }

@@ -2,7 +2,10 @@
 // user and API operations on panels, notebook outputs and API handles. After
 // every step, the extension's counts must match what exists in VS Code:
 //
-//   sessions = panel tabs + live-plot outputs in open notebooks + open API handles without a panel
+//   sessions = panel tabs + STARTED live-plot outputs in open notebooks + open API handles without a panel
+//
+// (an output from disk, i.e. of a notebook reopened here, is not started until
+// the user starts it: "start notebook sessions" does, for one notebook)
 //
 // (a notebook is open while its document is open and it has an editor tab:
 // VS Code 1.139 can keep a document open indefinitely after its last tab
@@ -112,13 +115,18 @@ describe('lifecycle stress (seeded)', function () {
     }
     return out;
   }
+  /** Outputs seen in a notebook as it was (re)opened from disk, not started since. */
+  const notStarted = new Set<string>();
+  function pendingIn(nb: vscode.NotebookDocument): string[] {
+    return nb.getCells().flatMap((c) => uuidsOf(c)).filter((u) => notStarted.has(u));
+  }
   /** What VS Code holds now that should own a session. */
   function owners() {
     const panels = panelTabs().length;
     let outputs = 0;
     for (const nb of openNotebooks()) {
       const uuids = new Set<string>();
-      for (const c of nb.getCells()) for (const u of uuidsOf(c)) uuids.add(u);
+      for (const c of nb.getCells()) for (const u of uuidsOf(c)) if (!notStarted.has(u)) uuids.add(u);
       outputs += uuids.size;
     }
     const headless = handles.filter((h) => !h.panel && !h.ended).length;
@@ -374,8 +382,22 @@ describe('lifecycle stress (seeded)', function () {
       when: () => closedNotebooks().length > 0 && openNotebooks().length < MAX_OPEN_NOTEBOOKS,
       run: async () => {
         const uri = pick(closedNotebooks());
-        await openNotebookFile(uri, false);
+        const nb = await openNotebookFile(uri, false);
+        // Opened from disk: its outputs wait for the user's Start.
+        for (const c of nb.getCells()) for (const u of uuidsOf(c)) notStarted.add(u);
         return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+      },
+    },
+    {
+      name: 'start notebook sessions',
+      weight: 1.5,
+      when: () => openNotebooks().some((nb) => pendingIn(nb).length > 0),
+      run: async () => {
+        const nb = pick(openNotebooks().filter((n) => pendingIn(n).length > 0));
+        const pending = pendingIn(nb);
+        const started = await vscode.commands.executeCommand<number>('livePlot.startNotebookSessions', nb.uri);
+        for (const u of pending) notStarted.delete(u);
+        return `${nb.uri.path.slice(nb.uri.path.lastIndexOf('/') + 1)}: ${started} started`;
       },
     },
     {

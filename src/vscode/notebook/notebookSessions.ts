@@ -61,17 +61,44 @@ interface RenderedOutput {
 }
 
 /**
- * Whether the new outputs of change `e` on cell `cell` were produced by running
- * that cell in this window (a kernel's output). Outputs that a revert or a reload
- * from disk brings back leave the notebook not dirty (it matches the file); cells
- * added by the change (undo of a delete, paste, reload) are not executions.
+ * How long after its execution ended a cell's new outputs still count as produced
+ * by it: none (kernels write their outputs before they end the execution), so
+ * that a revert right after a run cannot pass for it.
  */
-function executedHere(e: vscode.NotebookDocumentChangeEvent, cell: unknown): boolean {
-  if (!e.notebook.isDirty) return false;
-  if (e.contentChanges.some((c) => c.addedCells.includes(cell as vscode.NotebookCell))) return false;
-  return e.cellChanges.some((c) => c.cell === cell && c.outputs !== undefined);
-}
+const EXECUTION_GRACE_MS = 0;
+/** How long a kernel output waits for its notebook to turn dirty (as an execution's edits make it). */
+const DIRTY_WAIT_MS = 10_000;
 
+/**
+ * Which cells a kernel is running in this window, as far as the stable API tells:
+ * an execution starts with a change of the cell's execution summary that has no
+ * end time, and ends with one that has. A cell is "running" from an EARLIER
+ * event than the one bringing its output, so that one reload from disk (a
+ * single event carrying a summary and outputs) cannot pass for an execution.
+ */
+class KernelExecutions {
+  private readonly running = new WeakMap<object, { endedAt: number | undefined }>();
+
+  /** Whether `cell` was seen starting an execution (still running, or ended a moment ago). */
+  isRunning(cell: unknown, now = Date.now()): boolean {
+    const r = this.running.get(cell as object);
+    return !!r && (r.endedAt === undefined || now - r.endedAt <= EXECUTION_GRACE_MS);
+  }
+
+  /** Takes in the execution summaries of change `e` (after its outputs were judged). */
+  note(e: vscode.NotebookDocumentChangeEvent, now = Date.now()): void {
+    for (const c of e.cellChanges) {
+      const summary = c.executionSummary;
+      if (!summary) continue;
+      if (summary.timing?.endTime !== undefined) {
+        const r = this.running.get(c.cell);
+        if (r && r.endedAt === undefined) r.endedAt = now;
+      } else {
+        this.running.set(c.cell, { endedAt: undefined });
+      }
+    }
+  }
+}
 /**
  * Ties sessions to notebook outputs (any notebook type with the MIME type,
  * Jupyter included) and connects rendered outputs to their sessions through
@@ -84,6 +111,9 @@ export class NotebookSessions extends Disposable {
   private readonly views = new Map<string, OutputView>();
   /** Every rendered output that attached (view id → where), with or without a session. */
   private readonly rendered = new Map<string, RenderedOutput>();
+  private readonly executions = new KernelExecutions();
+  /** Kernel outputs that arrived on a running cell before the notebook turned dirty: uuid → where and until when. */
+  private readonly awaitingDirty = new Map<string, { nbKey: string; until: number }>();
   /** Notebooks (URI strings) shown in an editor tab now. */
   private readonly tabbed = new Set<string>();
   /**
@@ -113,6 +143,7 @@ export class NotebookSessions extends Disposable {
     }));
     this._register(vscode.workspace.onDidCloseNotebookDocument((nb) => {
       this.closedByTabs.delete(nb.uri.toString());
+      this.forgetRendered(nb.uri.toString());
       this.binder.close(nb.uri.toString());
     }));
     this._register(vscode.window.tabGroups.onDidChangeTabs(() => this.onTabs()));
@@ -148,6 +179,7 @@ export class NotebookSessions extends Disposable {
       this.tabbed.delete(key);
       const nb = vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === key);
       if (nb && !nb.isClosed) this.closedByTabs.add(key);
+      this.forgetRendered(key);
       this.binder.close(key);
     }
     for (const key of now) {
@@ -171,14 +203,42 @@ export class NotebookSessions extends Disposable {
   private onChange(e: vscode.NotebookDocumentChangeEvent): void {
     // Typing in a cell changes its document only; outputs and cells are what matter here.
     const structural = e.contentChanges.length > 0 || e.cellChanges.some((c) => c.outputs !== undefined);
-    if (!structural) return;
+    if (!structural && !e.cellChanges.some((c) => c.executionSummary !== undefined) && !this.awaitingDirty.size) return;
     const deleted = new Set<unknown>();
     for (const c of e.contentChanges) for (const cell of c.removedCells) deleted.add(cell);
-    // Our own controller's outputs are known exactly (a uuid it made in this window);
-    // another kernel's output counts as run here when it arrives as an execution does.
+    // Our own controller's outputs are known exactly (a uuid it made in this window).
+    // Another kernel's output counts as run here when it arrives on a cell that is
+    // running (see KernelExecutions) and its notebook turns dirty, as an execution's
+    // edits make it (a reload or revert from disk leaves it clean).
     const ours = e.notebook.notebookType === NOTEBOOK_TYPE;
-    const ranHere: RanHere = (ref) => this.issued.has(ref.uuid) || (!ours && executedHere(e, ref.cell));
-    this.sync(e.notebook, deleted, ranHere);
+    const nbKey = e.notebook.uri.toString();
+    const now = Date.now();
+    const ranHere: RanHere = (ref) => {
+      if (this.issued.has(ref.uuid)) return true;
+      if (ours || !this.executions.isRunning(ref.cell, now)) return false;
+      if (e.notebook.isDirty) return true;
+      this.awaitingDirty.set(ref.uuid, { nbKey, until: now + DIRTY_WAIT_MS });
+      return false;
+    };
+    if (structural) this.sync(e.notebook, deleted, ranHere);
+    this.executions.note(e, now);
+    if (e.notebook.isDirty) this.startAwaiting(nbKey, now);
+  }
+
+  /** Starts the kernel outputs of `nbKey` that were waiting for their notebook to turn dirty. */
+  private startAwaiting(nbKey: string, now: number): void {
+    for (const [uuid, w] of this.awaitingDirty) {
+      if (w.until < now) this.awaitingDirty.delete(uuid);
+      else if (w.nbKey === nbKey) {
+        this.awaitingDirty.delete(uuid);
+        if (this.binder.stateOf(nbKey, uuid) !== 'pending') continue;
+        try {
+          this.binder.start(nbKey, uuid);
+        } catch {
+          // The binder logged why; the output shows it.
+        }
+      }
+    }
   }
 
   /**
@@ -200,6 +260,11 @@ export class NotebookSessions extends Disposable {
     if (!nb) throw new Error('This notebook is not open.');
     this.sync(nb);
     this.binder.start(nbKey, uuid);
+  }
+
+  /** The notebook's editors are gone: so are its rendered outputs (their webview went with them). */
+  private forgetRendered(nbKey: string): void {
+    for (const [viewId, r] of this.rendered) if (r.editor.notebook.uri.toString() === nbKey) this.rendered.delete(viewId);
   }
 
   /** Tells every rendered output of notebook `nbKey` where it stands: attaches started ones, describes the others. */
@@ -320,7 +385,12 @@ export class NotebookSessions extends Disposable {
     const nb = editor.notebook;
     const nbKey = nb.uri.toString();
     const rendered = this.rendered.get(viewId);
-    if (!rendered || rendered.uuid !== uuid || rendered.editor !== editor) this.rendered.set(viewId, { editor, uuid, told: undefined });
+    if (!rendered || rendered.uuid !== uuid || rendered.editor !== editor) {
+      // One rendered view per output and editor: a renderer that attaches again (webview
+      // reloaded, output re-rendered) replaces its earlier view.
+      for (const [otherId, r] of this.rendered) if (otherId !== viewId && r.editor === editor && r.uuid === uuid) this.rendered.delete(otherId);
+      this.rendered.set(viewId, { editor, uuid, told: undefined });
+    }
     let session = this.binder.find(nbKey, uuid);
     if (!session && this.binder.stateOf(nbKey, uuid) === undefined) {
       // The renderer can be faster than the change event: look at the document now.
