@@ -5,11 +5,14 @@ import { DisposeReason, errorMessage, Owner, Session, SessionInfo, SessionLimits
 import type { ResourceCounters } from './source';
 import type { SourceRegistry } from './sources/registry';
 import { ResolvedSpec, SpecError, SpecLimits, validateSpec } from './spec';
+import { budgetRefusal, DEFAULT_MEMORY_BUDGET_MB, estimateRingBytes, sourceCapRefusal } from './memoryBudget';
 import { InvalidMessageLog } from './viewMessages';
 
 /** Settings the manager reads on every create. */
 export interface ManagerLimits extends Omit<SpecLimits, 'knownKinds'>, SessionLimits {
   readonly maxSessions: number;
+  /** Memory budget of all sessions' rings together, in MB (setting `livePlot.memoryBudgetMB`; default 512). */
+  readonly memoryBudgetMB?: number;
 }
 
 /** Counts that must fall back to zero when everything is closed. */
@@ -95,6 +98,7 @@ export class SessionManager extends Disposable {
   check(input: unknown): ResolvedSpec {
     const spec = validateSpec(input, this.specLimits());
     this.checkTrust(spec);
+    this.checkMemory(spec, this.opts.limits());
     try {
       this.opts.registry.get(spec.source.kind)!(spec.source, this.sourceContext()).dispose();
     } catch (e) {
@@ -107,6 +111,22 @@ export class SessionManager extends Disposable {
   private checkTrust(spec: ResolvedSpec): void {
     const refusal = this.opts.registry.untrustedRefusal(spec.source.kind, this.sourceContext().workspaceTrusted);
     if (refusal !== undefined) throw new SpecError('source', `was refused: ${refusal}`);
+  }
+
+  /** Refuses a spec beyond its source's caps or beyond what the memory budget has left (LimitError). */
+  private checkMemory(spec: ResolvedSpec, limits: ManagerLimits): void {
+    const cap = sourceCapRefusal(spec);
+    if (cap !== undefined) throw new LimitError(cap);
+    const budget = limits.memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB;
+    const refusal = budgetRefusal(spec, this.memoryInUse(), budget);
+    if (refusal !== undefined) throw new LimitError(refusal);
+  }
+
+  /** Bytes the live sessions' rings hold, or may hold by their estimate, whichever is more. */
+  memoryInUse(): number {
+    let bytes = 0;
+    for (const s of this.sessions.values()) bytes += Math.max(estimateRingBytes(s.currentSpec()), s.bufferBytes);
+    return bytes;
   }
 
   private sourceContext() {
@@ -128,6 +148,7 @@ export class SessionManager extends Disposable {
     if (this.sessions.has(id)) throw new Error(`Session id ${id} is already in use`);
     const spec = validateSpec(input, this.specLimits());
     this.checkTrust(spec);
+    this.checkMemory(spec, limits);
     const factory = this.opts.registry.get(spec.source.kind)!;
     let source;
     try {

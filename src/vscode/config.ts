@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_MEMORY_BUDGET_MB } from '../core/memoryBudget';
 import type { ManagerLimits } from '../core/sessionManager';
 import { MAX_PERIOD_MS } from '../core/spec';
 import type { Settings } from './ids';
@@ -23,6 +24,7 @@ export function readLimits(): ManagerLimits {
     maxPeriodMs: MAX_PERIOD_MS,
     maxPoints,
     maxSessions: Math.floor(clamp(readSetting('maxSessions', 50), 1, 10_000)),
+    memoryBudgetMB: Math.floor(clamp(readSetting('memoryBudgetMB', DEFAULT_MEMORY_BUDGET_MB), 16, 65_536)),
     periodControl: { min: cMin, max: cMax, step: cStep },
   };
 }

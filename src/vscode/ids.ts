@@ -26,6 +26,7 @@ export interface Settings {
   minPeriodMs: number;
   maxSessions: number;
   maxPoints: number;
+  memoryBudgetMB: number;
   'periodControl.min': number;
   'periodControl.max': number;
   'periodControl.step': number;
@@ -38,6 +39,7 @@ export const SETTING_KEYS: readonly (keyof Settings)[] = [
   'minPeriodMs',
   'maxSessions',
   'maxPoints',
+  'memoryBudgetMB',
   'periodControl.min',
   'periodControl.max',
   'periodControl.step',

@@ -91,7 +91,7 @@ describe('workspace trust', () => {
     assert.match(u.description, /command/);
     assert.match(u.description, /file/);
     // A workspace must not be able to open the UDP socket to the network or lift the memory limits.
-    assert.deepEqual([...u.restrictedConfigurations].sort(), ['livePlot.maxPoints', 'livePlot.maxSessions', 'livePlot.udp.address']);
+    assert.deepEqual([...u.restrictedConfigurations].sort(), ['livePlot.maxPoints', 'livePlot.maxSessions', 'livePlot.memoryBudgetMB', 'livePlot.minPeriodMs', 'livePlot.udp.address']);
     for (const key of u.restrictedConfigurations) assert.ok(pkg.contributes.configuration.properties[key], `${key} is a setting`);
   });
 });

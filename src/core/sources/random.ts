@@ -1,6 +1,9 @@
 import type { Source, SourceFactory, SourceSink } from '../source';
 import type { SourceSpec } from '../spec';
 
+/** Values a random source generates per tick, at most (each tick builds and sends a whole frame). */
+export const RANDOM_MAX_POINTS = 100_000;
+
 /** Options of the `random` source: values uniform in [min, max). */
 interface RandomOptions {
   min: number;
@@ -33,8 +36,10 @@ export class RandomSource implements Source {
     this.sink = sink;
   }
 
-  tick(_now: number, points: number): void {
+  tick(_now: number, window: number): void {
     if (!this.sink) return;
+    // The manager refuses larger windows; a window changed later is capped here.
+    const points = Math.min(window, RANDOM_MAX_POINTS);
     if (this.x.length !== points) {
       this.x = new Float64Array(points);
       this.y = new Float64Array(points);

@@ -1,6 +1,9 @@
 import type { Source, SourceFactory, SourceSink } from '../source';
 import type { SourceSpec } from '../spec';
 
+/** Samples a second a sine source may generate (`sampleRateHz × waves`). */
+export const SINE_MAX_SAMPLES_PER_SECOND = 200_000;
+
 interface SineOptions {
   waves: number;
   frequencyHz: number;
@@ -19,6 +22,11 @@ function readOptions(spec: SourceSpec): SineOptions {
   }
   if (typeof sampleRateHz !== 'number' || !(sampleRateHz > 0) || sampleRateHz > 100_000) {
     throw new Error('source.sampleRateHz must be a number in (0, 100000]');
+  }
+  if (sampleRateHz * waves > SINE_MAX_SAMPLES_PER_SECOND) {
+    throw new Error(
+      `source.sampleRateHz × source.waves must be at most ${SINE_MAX_SAMPLES_PER_SECOND} samples a second (got ${sampleRateHz} × ${waves} = ${sampleRateHz * waves})`,
+    );
   }
   return { waves, frequencyHz, sampleRateHz };
 }
