@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startCodeServer, type CodeServer } from '../../scripts/lib/codeServer.mjs';
-import { REPO_ROOT, e2e, findFrame, openWorkbench, screenshot, sleep, waitFor, waitForDiagnostics } from './harness';
+import { REPO_ROOT, e2e, findFrame, openWorkbench, runCommand, screenshot, sleep, waitFor, waitForDiagnostics } from './harness';
 
 const MIME = 'application/vnd.liveplot.session+json';
 
@@ -90,7 +90,7 @@ describe('a program started by a session dies with the extension host (real UI)'
     try {
       await openWorkbench(page, server.url);
       await waitForDiagnostics(diagnosticsFile, () => true, 60_000);
-      await page.locator('.part.activitybar .action-label[aria-label^="Explorer"]').first().click({ force: true });
+      await runCommand(page, 'View: Show Explorer');
       const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'stubborn.liveplot' }).first();
       await row.waitFor({ state: 'visible', timeout: 30_000 });
       await row.dblclick();

@@ -54,7 +54,11 @@ describe('notebook sessions (real UI)', function () {
     const frame = await findFrame(page, '.lp-root[data-session]:not([data-session=""])', 30_000);
     await waitFor(async () => (await outputRoots(frame)).count().then((n) => n === 2), 20_000, { message: 'two live outputs' });
     const u1 = await updatesOf(frame);
-    await waitFor(async () => (await updatesOf(frame)).every((u, i) => u > u1[i]!), 15_000, { message: 'both charts to update' });
+    await waitFor(async () => (await updatesOf(frame)).every((u, i) => u > u1[i]!), 15_000, { message: 'both charts to update' }).catch(async (e) => {
+      const attrs = await (await outputRoots(frame)).evaluateAll((els) => els.map((el) => JSON.stringify((el as unknown as { dataset: Record<string, string> }).dataset)));
+      console.log(`    [debug] ${u1.join(',')} → ${attrs.join(' | ')}`);
+      throw e;
+    });
     await screenshot(page, 'notebook-outputs');
 
     await showTree(page);

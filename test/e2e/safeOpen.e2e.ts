@@ -40,7 +40,7 @@ describe('opening a notebook runs nothing (real UI)', function () {
     );
 
     // Open it from the Explorer, as a user would.
-    await page.locator('.part.activitybar .action-label[aria-label^="Explorer"]').first().click({ force: true });
+    await runCommand(page, 'View: Show Explorer');
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hostile-e2e.liveplot' }).first();
     await row.waitFor({ state: 'visible', timeout: 15_000 });
     await row.dblclick();
