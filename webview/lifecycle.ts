@@ -1,10 +1,10 @@
 /**
- * The views use the same lifecycle toolkit as the host (src/core/lifecycle.ts is
+ * The views use the same lifecycle toolkit as the host (src/shared/lifecycle.ts is
  * plain TypeScript with no Node or vscode import), plus a DOM listener helper.
  */
-import { toDisposable, type IDisposable } from '../src/core/lifecycle';
+import { toDisposable, type IDisposable } from '../src/shared/lifecycle';
 
-export { DisposableStore, toDisposable, type IDisposable } from '../src/core/lifecycle';
+export { DisposableStore, toDisposable, type IDisposable } from '../src/shared/lifecycle';
 
 /** Adds an event listener and returns a disposable that removes it. */
 export function listen<K extends keyof HTMLElementEventMap>(

@@ -1,7 +1,7 @@
 import { errorMessage, Owner, Session } from './session';
 import type { SessionManager } from './sessionManager';
-import { Emitter } from './event';
-import { Disposable } from './lifecycle';
+import { Emitter } from '../shared/event';
+import { Disposable } from '../shared/lifecycle';
 
 /** A live-plot output as found in a notebook document. */
 export interface OutputRef {

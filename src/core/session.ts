@@ -1,7 +1,7 @@
 import type { FrameMode, HostToViewMessage, SessionState, ViewSessionInfo, YRange } from '../shared/protocol';
 import type { Clock, TimerHandle } from './clock';
-import { Emitter } from './event';
-import { Disposable, toDisposable } from './lifecycle';
+import { Emitter } from '../shared/event';
+import { Disposable, toDisposable } from '../shared/lifecycle';
 import { ColumnRing, MAX_SERIES } from './ringBuffer';
 import { publicSourceSpec, redactText } from './redact';
 import type { Source, SourceSink } from './source';

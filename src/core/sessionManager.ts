@@ -1,6 +1,6 @@
 import type { CountingClock } from './clock';
-import { Emitter } from './event';
-import { Disposable, DisposableMap, DisposableStore, IDisposable } from './lifecycle';
+import { Emitter } from '../shared/event';
+import { Disposable, DisposableMap, DisposableStore, IDisposable } from '../shared/lifecycle';
 import { DisposeReason, errorMessage, Owner, Session, SessionInfo, SessionLimits } from './session';
 import type { ResourceCounters } from './source';
 import type { SourceRegistry } from './sources/registry';

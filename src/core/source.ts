@@ -1,6 +1,6 @@
 import type { FrameMode } from '../shared/protocol';
 import type { Clock } from './clock';
-import type { IDisposable } from './lifecycle';
+import type { IDisposable } from '../shared/lifecycle';
 import type { SourceSpec } from './spec';
 
 /** Where a source delivers data. Every method is safe to call at any time, also after the session ended. */

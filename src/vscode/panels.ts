@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Disposable, DisposableMap, DisposableStore, IDisposable } from '../core/lifecycle';
+import { Disposable, DisposableMap, DisposableStore, IDisposable } from '../shared/lifecycle';
 import type { DisposeReason, Owner, Session } from '../core/session';
 import type { ResolvedSpec } from '../core/spec';
 import type { SessionManager } from '../core/sessionManager';

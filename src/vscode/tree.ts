@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Disposable } from '../core/lifecycle';
+import { Disposable } from '../shared/lifecycle';
 import type { SessionInfo } from '../core/session';
 import type { SessionManager } from '../core/sessionManager';
 import type { IdleOutput } from '../core/outputBinder';

@@ -1,5 +1,5 @@
-import { Emitter } from '../event';
-import { IDisposable, toDisposable } from '../lifecycle';
+import { Emitter } from '../../shared/event';
+import { IDisposable, toDisposable } from '../../shared/lifecycle';
 import type { SourceFactory } from '../source';
 import { createApiSource } from './api';
 import { COMMAND_UNTRUSTED, commandSourceFactory, untrustedMessage } from './command';

@@ -1,7 +1,7 @@
 import * as dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Clock } from '../clock';
-import type { IDisposable } from '../lifecycle';
+import type { IDisposable } from '../../shared/lifecycle';
 import { TeleplotParser } from '../parsers/teleplot';
 import type { ResourceCounters, Source, SourceContext, SourceFactory, SourceSink } from '../source';
 import type { SourceSpec } from '../spec';

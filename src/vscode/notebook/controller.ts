@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import { Disposable } from '../../core/lifecycle';
+import { Disposable } from '../../shared/lifecycle';
 import { stripJsonComments } from '../../core/liveplotFile';
 import type { SessionManager } from '../../core/sessionManager';
 import { LIVE_PLOT_MIME, OutputPayload, PAYLOAD_VERSION } from '../../shared/protocol';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Disposable } from '../../core/lifecycle';
+import { Disposable } from '../../shared/lifecycle';
 import { NotebookRef, OutputRef, OutputSessionBinder, RanHere, StartAllResult } from '../../core/outputBinder';
 import { errorMessage } from '../../core/session';
 import { PreviewContext, startPreview } from '../../core/startPreview';
