@@ -57,6 +57,8 @@ describe('notebook sessions (real UI)', function () {
     await waitFor(async () => (await updatesOf(frame)).every((u, i) => u > u1[i]!), 15_000, { message: 'both charts to update' }).catch(async (e) => {
       const attrs = await (await outputRoots(frame)).evaluateAll((els) => els.map((el) => JSON.stringify((el as unknown as { dataset: Record<string, string> }).dataset)));
       console.log(`    [debug] ${u1.join(',')} → ${attrs.join(' | ')}`);
+      console.log(`    [debug] ${JSON.stringify((await waitForDiagnostics<Diag>(undefined, () => true)).list)}`);
+      await screenshot(page, 'debug-demo-charts');
       throw e;
     });
     await screenshot(page, 'notebook-outputs');
