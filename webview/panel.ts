@@ -4,12 +4,12 @@
  * <link>; the page asks for its session's snapshot by attaching on load.
  */
 import 'uplot/dist/uPlot.min.css';
-import './plot.css';
+import './plot/plot.css';
 import './elements';
 import { decodeMessage } from '../src/shared/codec';
 import type { HostToViewMessage, PanelState, ViewToHostMessage } from '../src/shared/protocol';
 import { newViewId } from './ids';
-import { PlotView } from './plotView';
+import { PlotView } from './plot/plotView';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

@@ -6,7 +6,7 @@
  */
 import type { ActivationFunction } from 'vscode-notebook-renderer';
 import uplotCss from 'uplot/dist/uPlot.min.css';
-import plotCss from './plot.css';
+import plotCss from './plot/plot.css';
 import './elements';
 import { createRenderer } from './rendererCore';
 

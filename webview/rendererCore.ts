@@ -12,7 +12,7 @@ import { decodeMessage } from '../src/shared/codec';
 import type { HostToViewMessage, ViewToHostMessage } from '../src/shared/protocol';
 import { newViewId } from './ids';
 import { DisposableStore, toDisposable, type IDisposable } from './lifecycle';
-import { PlotView, type ChartFactory } from './plotView';
+import { PlotView, type ChartFactory } from './plot/plotView';
 
 /** The part of an output payload the renderer needs. */
 export interface ParsedPayload {

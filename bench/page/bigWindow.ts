@@ -7,7 +7,7 @@
  * cursor move. Exposed as `window.bigWindow` for scripts/bench.mjs.
  */
 import uPlot from 'uplot';
-import { withDecimation } from '../../webview/decimate';
+import { withDecimation } from '../../webview/plot/decimate';
 
 const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
 const macrotask = () => new Promise<void>((r) => setTimeout(r, 0));

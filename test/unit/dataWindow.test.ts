@@ -1,5 +1,5 @@
 /**
- * The view's local window (webview/dataWindow.ts): a randomized comparison with
+ * The view's local window (webview/plot/dataWindow.ts): a randomized comparison with
  * a plain-array model, the view() identity contract, and appends into a full
  * window that neither reallocate nor shift the whole window every time.
  */
@@ -13,7 +13,7 @@ import {
   normaliseCapacity,
   slackFor,
   type IncomingColumns,
-} from '../../webview/dataWindow';
+} from '../../webview/plot/dataWindow';
 
 /** A deterministic pseudo-random sequence in [0, 1) (mulberry32). */
 function rng(seed: number): () => number {

@@ -1,5 +1,5 @@
 /**
- * Min/max decimation for drawing (webview/decimate.ts): extremes kept, output
+ * Min/max decimation for drawing (webview/plot/decimate.ts): extremes kept, output
  * bounded by the pixel width, x still sorted, gaps kept, and the chart wrapper
  * re-decimating on zoom.
  */
@@ -13,7 +13,7 @@ import {
   withDecimation,
   type ColumnSet,
   type DecimatableChart,
-} from '../../webview/decimate';
+} from '../../webview/plot/decimate';
 
 /** A deterministic pseudo-random sequence in [0, 1). */
 function rng(seed: number): () => number {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Window } from 'happy-dom';
 import type uPlot from 'uplot';
 import type { HostToViewMessage, ViewSessionInfo, ViewToHostMessage } from '../../src/shared/protocol';
-import { PlotView, sameYRange, saneYRange, type ChartFactory, type PlotChart } from '../../webview/plotView';
+import { PlotView, sameYRange, saneYRange, type ChartFactory, type PlotChart } from '../../webview/plot/plotView';
 
 const win = new Window({ url: 'https://webview.test/' });
 const doc = win.document as unknown as Document;

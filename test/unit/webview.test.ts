@@ -16,8 +16,8 @@ import type {
   ViewToHostMessage,
 } from '../../src/shared/protocol';
 import { encodeMessage } from '../../src/shared/codec';
-import { DataWindow } from '../../webview/dataWindow';
-import { PlotView, periodChoices, formatSeconds, type ChartFactory, type PlotChart } from '../../webview/plotView';
+import { DataWindow } from '../../webview/plot/dataWindow';
+import { PlotView, periodChoices, formatSeconds, type ChartFactory, type PlotChart } from '../../webview/plot/plotView';
 import { createRenderer, parsePayload } from '../../webview/rendererCore';
 
 // ------------------------------------------------------------------ fixtures

@@ -5,8 +5,8 @@
  * decides. Only a real click or key press starts it: synthetic events (e.g. a
  * script in another output of the same notebook calling `click()`) are ignored.
  */
-import type { NotStartedMessage } from '../src/shared/protocol';
-import type { IDisposable } from './lifecycle';
+import type { NotStartedMessage } from '../../src/shared/protocol';
+import type { IDisposable } from '../lifecycle';
 
 const HEADINGS: Record<NotStartedMessage['state'], string> = {
   pending: 'Not started',

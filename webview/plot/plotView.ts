@@ -18,10 +18,10 @@ import type {
   ViewSessionInfo,
   ViewToHostMessage,
   YRange,
-} from '../src/shared/protocol';
+} from '../../src/shared/protocol';
 import { DataWindow } from './dataWindow';
 import { withDecimation } from './decimate';
-import { DisposableStore, listen, toDisposable, type IDisposable } from './lifecycle';
+import { DisposableStore, listen, toDisposable, type IDisposable } from '../lifecycle';
 import { readTheme, themeKey, type ChartTheme } from './theme';
 import { StartGate } from './startGate';
 
