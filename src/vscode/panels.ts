@@ -3,10 +3,10 @@ import { Disposable, DisposableMap, DisposableStore, IDisposable } from '../shar
 import type { DisposeReason, Owner, Session } from '../core/session';
 import type { ResolvedSpec } from '../core/spec';
 import type { SessionManager } from '../core/sessionManager';
-import { InvalidMessageLog, parseViewMessage } from '../core/viewMessages';
+import { ViewChannel } from '../core/viewChannel';
+import type { InvalidMessageLog } from '../core/viewMessages';
 import type { HostToViewMessage } from '../shared/protocol';
 import { PANEL_VIEW_TYPE } from './ids';
-import { applyControl } from '../core/viewControl';
 import { localRoots, panelHtml } from './webviewHtml';
 import type { PanelSpecStore } from './panelStore';
 
@@ -19,15 +19,28 @@ export class PanelController extends Disposable {
   private readonly bindings = new DisposableMap<string, PanelBinding>();
   /** Panel key of each bound session. */
   private readonly keys = new Map<string, string>();
+  /** Every panel page's messages take this one path (see ViewChannel). */
+  private readonly channel: ViewChannel<PanelBinding>;
 
   constructor(
     private readonly manager: SessionManager,
     private readonly extensionUri: vscode.Uri,
-    private readonly invalid: InvalidMessageLog,
+    invalid: InvalidMessageLog,
+    /** Tells the user something that happened outside any view (a panel that could not be restored). */
     private readonly notify: (message: string) => void,
     private readonly specs: PanelSpecStore,
   ) {
     super();
+    this.channel = new ViewChannel<PanelBinding>(
+      {
+        name: 'a panel',
+        unknownViews: 'report',
+        attach: (binding, msg) => binding.attach(msg.viewId),
+        sessionOf: (binding, viewId) => binding.sessionOf(viewId),
+        post: (binding, _viewId, msg) => binding.post(msg),
+      },
+      invalid,
+    );
     this._register(this.bindings);
     this._register(
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
@@ -91,7 +104,7 @@ export class PanelController extends Disposable {
   private bind(panel: vscode.WebviewPanel, session: Session, key: string): PanelBinding {
     panel.webview.options = { enableScripts: true, localResourceRoots: localRoots(this.extensionUri) };
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity.svg');
-    const binding = new PanelBinding(panel, session, this.invalid, this.notify, (reason) => {
+    const binding = new PanelBinding(panel, session, (b, raw) => this.channel.receive(b, raw), (reason) => {
       this.bindings.deleteAndLeak(session.id);
       this.keys.delete(session.id);
       // A panel the user (or its session's end) closed is forgotten; one closed by
@@ -146,8 +159,7 @@ class PanelBinding implements IDisposable {
   constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly session: Session,
-    private readonly invalid: InvalidMessageLog,
-    private readonly notify: (message: string) => void,
+    receive: (binding: PanelBinding, raw: unknown) => void,
     private readonly onGone: (reason: DisposeReason | undefined) => void,
   ) {
     this.store.add(panel.onDidDispose(() => {
@@ -156,7 +168,7 @@ class PanelBinding implements IDisposable {
       this.dispose('panel-closed');
     }));
     this.store.add(session.onDidDispose((reason) => this.dispose(reason)));
-    this.store.add(panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)));
+    this.store.add(panel.webview.onDidReceiveMessage((raw) => receive(this, raw)));
     this.store.add(panel.onDidChangeViewState(() => {
       if (this.viewId) this.session.setViewVisible(this.viewId, panel.visible);
     }));
@@ -166,35 +178,21 @@ class PanelBinding implements IDisposable {
     return this._disposed;
   }
 
-  private onMessage(raw: unknown): void {
-    const parsed = parseViewMessage(raw);
-    if (!parsed.ok) {
-      this.invalid.report('a panel', parsed);
-      return;
-    }
-    const msg = parsed.message;
-    if (msg.type === 'attach') {
-      // A reloaded page comes back with a new view id: the old view is gone.
-      if (this.viewId && this.viewId !== msg.viewId) this.session.detachView(this.viewId);
-      this.viewId = msg.viewId;
-      const webview = this.panel.webview;
-      this.session.attachView(
-        {
-          id: msg.viewId,
-          post: (m: HostToViewMessage) => {
-            if (!this._disposed) webview.postMessage(m).then(undefined, () => undefined);
-          },
-        },
-        this.panel.visible,
-      );
-      return;
-    }
-    if (msg.viewId !== this.viewId) {
-      this.invalid.report('a panel', { kind: `${msg.type}:stale-view`, error: 'message from a view that is not attached' });
-      return;
-    }
-    const error = applyControl(this.session, msg);
-    if (error) this.notify(`Live Plot: ${error}`);
+  /** The page attaches (again): a reloaded page comes back with a new view id, and the old view is gone. */
+  attach(viewId: string): void {
+    if (this.viewId && this.viewId !== viewId) this.session.detachView(this.viewId);
+    this.viewId = viewId;
+    this.session.attachView({ id: viewId, post: (m) => this.post(m) }, this.panel.visible);
+  }
+
+  /** The session of view `viewId` if it is this panel's attached page; undefined for any other (stale) view. */
+  sessionOf(viewId: string): Session | undefined {
+    return viewId === this.viewId ? this.session : undefined;
+  }
+
+  /** Sends `m` to the page, unless the panel is gone. */
+  post(m: HostToViewMessage): void {
+    if (!this._disposed) this.panel.webview.postMessage(m).then(undefined, () => undefined);
   }
 
   /** Ties `d` to this binding's life. */

@@ -4,10 +4,10 @@ import { NotebookRef, OutputRef, OutputSessionBinder, RanHere, StartAllResult } 
 import { errorMessage } from '../../core/session';
 import { PreviewContext, startPreview } from '../../core/startPreview';
 import type { SessionManager } from '../../core/sessionManager';
-import { InvalidMessageLog, parseViewMessage } from '../../core/viewMessages';
+import { ViewChannel } from '../../core/viewChannel';
+import type { InvalidMessageLog } from '../../core/viewMessages';
 import { encodeMessage } from '../../shared/codec';
 import { HostToViewMessage, LIVE_PLOT_MIME, RENDERER_ID } from '../../shared/protocol';
-import { applyControl } from '../../core/viewControl';
 import { NOTEBOOK_TYPE } from '../ids';
 import type { IssuedOutputs } from './issuedOutputs';
 
@@ -108,6 +108,8 @@ class KernelExecutions {
 export class NotebookSessions extends Disposable {
   readonly binder: OutputSessionBinder;
   private readonly messaging: vscode.NotebookRendererMessaging;
+  /** Every rendered output's messages take this one path (see ViewChannel). */
+  private readonly channel: ViewChannel<vscode.NotebookEditor>;
   private readonly views = new Map<string, OutputView>();
   /** Every rendered output that attached (view id → where), with or without a session. */
   private readonly rendered = new Map<string, RenderedOutput>();
@@ -124,7 +126,7 @@ export class NotebookSessions extends Disposable {
 
   constructor(
     private readonly manager: SessionManager,
-    private readonly invalid: InvalidMessageLog,
+    invalid: InvalidMessageLog,
     private readonly log: (line: string) => void,
     /** Uuids of the outputs the Live Plot controller produced in this window. */
     private readonly issued: IssuedOutputs,
@@ -134,8 +136,27 @@ export class NotebookSessions extends Disposable {
     super();
     this.binder = this._register(new OutputSessionBinder(manager, (nb, uuid) => this.isPresent(nb, uuid), log));
     this._register(this.binder.onDidChange((nbKey) => this.refreshRendered(nbKey)));
+    this.channel = new ViewChannel<vscode.NotebookEditor>(
+      {
+        name: 'a notebook output',
+        // An output's session can end (cleared, stopped) while its renderer still speaks.
+        unknownViews: 'ignore',
+        attach: (editor, msg) => this.attach(editor, msg.viewId, msg.output),
+        start: (editor, msg) => this.onStart(editor, msg.viewId, msg.output),
+        sessionOf: (_editor, viewId) => {
+          const view = this.views.get(viewId);
+          return view && this.manager.get(view.sessionId);
+        },
+        detached: (_editor, viewId) => {
+          this.rendered.delete(viewId);
+          this.views.delete(viewId);
+        },
+        post: (editor, _viewId, msg) => this.post(editor, msg),
+      },
+      invalid,
+    );
     this.messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
-    this._register(this.messaging.onDidReceiveMessage((e) => this.onMessage(e.editor, e.message)));
+    this._register(this.messaging.onDidReceiveMessage((e) => this.channel.receive(e.editor, e.message)));
 
     this._register(vscode.workspace.onDidOpenNotebookDocument((nb) => {
       this.closedByTabs.delete(nb.uri.toString());
@@ -337,30 +358,6 @@ export class NotebookSessions extends Disposable {
     this.messaging.postMessage(encoded, editor).then(undefined, () => undefined);
   }
 
-  private onMessage(editor: vscode.NotebookEditor, raw: unknown): void {
-    const parsed = parseViewMessage(raw);
-    if (!parsed.ok) {
-      this.invalid.report('a notebook output', parsed);
-      return;
-    }
-    const msg = parsed.message;
-    if (msg.type === 'attach') {
-      this.attach(editor, msg.viewId, msg.output);
-      return;
-    }
-    if (msg.type === 'start') {
-      this.onStart(editor, msg.viewId, msg.output);
-      return;
-    }
-    if (msg.type === 'detach') this.rendered.delete(msg.viewId);
-    const view = this.views.get(msg.viewId);
-    const session = view && this.manager.get(view.sessionId);
-    if (!view || !session) return; // a view of a session that already ended: nothing to do
-    if (msg.type === 'detach') this.views.delete(msg.viewId);
-    const error = applyControl(session, msg);
-    if (error) this.post(editor, { type: 'info', viewId: msg.viewId, info: { ...session.viewInfo(), status: error } });
-  }
-
   /** The Start button of a rendered output (a user action, like running its cell). */
   private onStart(editor: vscode.NotebookEditor, viewId: string, uuid: string): void {
     const nbKey = editor.notebook.uri.toString();
@@ -379,7 +376,7 @@ export class NotebookSessions extends Disposable {
 
   private attach(editor: vscode.NotebookEditor, viewId: string, uuid: string | undefined): void {
     if (uuid === undefined) {
-      this.invalid.report('a notebook output', { kind: 'attach:no-output', error: 'attach without an output id' });
+      this.channel.reject('attach:no-output', 'attach without an output id');
       return;
     }
     const nb = editor.notebook;
