@@ -4,12 +4,13 @@
  * checked before anything starts: a spec beyond them gets a clear error naming
  * the limit and the setting, and sessions already running are left alone.
  */
+import { DEFAULT_MEMORY_BUDGET_MB } from '../shared/limits';
 import { ringCapacity } from './session';
 import { MAX_SERIES } from './ringBuffer';
 import { RANDOM_MAX_POINTS } from './sources/random';
 import type { ResolvedSpec } from './spec';
 
-export const DEFAULT_MEMORY_BUDGET_MB = 512;
+export { DEFAULT_MEMORY_BUDGET_MB };
 
 const BYTES_PER_VALUE = 8;
 const MB = 2 ** 20;

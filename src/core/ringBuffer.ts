@@ -1,7 +1,9 @@
 import type { Columns } from '../shared/protocol';
 
+import { MAX_SERIES } from '../shared/limits';
+
 /** Most series one session records; samples of further new series are dropped (and said so). */
-export const MAX_SERIES = 64;
+export { MAX_SERIES };
 
 /**
  * A columnar ring buffer: x plus one Float64Array per series, all of the same

@@ -3,6 +3,18 @@
  * cells, the notebook MIME payload, panel state and the extension API.
  */
 import type { YRange } from '../shared/protocol';
+import {
+  clampPeriod,
+  DEFAULT_MAX_POINTS,
+  DEFAULT_MIN_PERIOD_MS,
+  DEFAULT_PERIOD_MS,
+  DEFAULT_POINTS,
+  HARD_MAX_POINTS,
+  isPeriodRequest,
+  MAX_PERIOD_MS,
+  MAX_TITLE_LENGTH,
+  MAX_WINDOW_SECONDS,
+} from '../shared/limits';
 
 export type { YRange };
 
@@ -45,18 +57,14 @@ export interface SpecLimits {
   readonly knownKinds: readonly string[];
 }
 
-export const MAX_PERIOD_MS = 60_000;
-export const HARD_MAX_POINTS = 10_000_000;
-export const MAX_TITLE_LENGTH = 200;
-/** Longest time window (a day). */
-export const MAX_WINDOW_SECONDS = 86_400;
+export { clampPeriod, HARD_MAX_POINTS, MAX_PERIOD_MS, MAX_TITLE_LENGTH, MAX_WINDOW_SECONDS };
 
 export const DEFAULT_LIMITS: SpecLimits = {
-  defaultPeriodMs: 1000,
-  defaultPoints: 100,
-  minPeriodMs: 250,
+  defaultPeriodMs: DEFAULT_PERIOD_MS,
+  defaultPoints: DEFAULT_POINTS,
+  minPeriodMs: DEFAULT_MIN_PERIOD_MS,
   maxPeriodMs: MAX_PERIOD_MS,
-  maxPoints: 1_000_000,
+  maxPoints: DEFAULT_MAX_POINTS,
   knownKinds: ['random', 'sine'],
 };
 
@@ -70,11 +78,6 @@ export class SpecError extends Error {
 
 /** Top-level fields allowed in a spec (`version` and `session` come with the notebook payload). */
 const TOP_LEVEL_FIELDS = new Set(['title', 'source', 'periodMs', 'points', 'yRange', 'windowSeconds', 'version', 'session']);
-
-/** Clamps a period into the allowed range. */
-export function clampPeriod(periodMs: number, limits: Pick<SpecLimits, 'minPeriodMs' | 'maxPeriodMs'>): number {
-  return Math.min(Math.max(Math.round(periodMs), limits.minPeriodMs), Math.min(limits.maxPeriodMs, MAX_PERIOD_MS));
-}
 
 /** Checks a points value; throws SpecError naming `field`. */
 export function checkPoints(points: unknown, limits: Pick<SpecLimits, 'maxPoints'>, field = 'points'): number {
@@ -160,7 +163,7 @@ export function validateSpec(input: unknown, limits: SpecLimits = DEFAULT_LIMITS
 
   let periodMs = limits.defaultPeriodMs;
   if (obj.periodMs !== undefined) {
-    if (typeof obj.periodMs !== 'number' || !Number.isFinite(obj.periodMs) || obj.periodMs <= 0) {
+    if (!isPeriodRequest(obj.periodMs)) {
       throw new SpecError('periodMs', `must be a positive number of milliseconds, got ${describe(obj.periodMs)}`);
     }
     periodMs = obj.periodMs;

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { DEFAULT_MEMORY_BUDGET_MB } from '../core/memoryBudget';
 import type { ManagerLimits } from '../core/sessionManager';
-import { MAX_PERIOD_MS } from '../core/spec';
+import { MAX_PERIOD_MS, SETTINGS } from '../shared/limits';
 import type { Settings } from './ids';
 
 /** Typed read of one `livePlot.*` setting. */
@@ -12,19 +11,19 @@ export function readSetting<K extends keyof Settings>(key: K, fallback: Settings
 
 /** The limits in force now, sanitised so that a bad setting cannot break sessions. */
 export function readLimits(): ManagerLimits {
-  const minPeriodMs = clamp(readSetting('minPeriodMs', 250), 1, MAX_PERIOD_MS);
-  const maxPoints = Math.floor(clamp(readSetting('maxPoints', 1_000_000), 1, 10_000_000));
-  const cMin = clamp(readSetting('periodControl.min', 250), minPeriodMs, MAX_PERIOD_MS);
-  const cMax = clamp(readSetting('periodControl.max', 2000), cMin, MAX_PERIOD_MS);
-  const cStep = clamp(readSetting('periodControl.step', 250), 1, Math.max(1, cMax - cMin));
+  const minPeriodMs = clamp(readSetting('minPeriodMs', SETTINGS.minPeriodMs.default), SETTINGS.minPeriodMs.minimum, MAX_PERIOD_MS);
+  const maxPoints = Math.floor(clamp(readSetting('maxPoints', SETTINGS.maxPoints.default), SETTINGS.maxPoints.minimum, SETTINGS.maxPoints.maximum));
+  const cMin = clamp(readSetting('periodControl.min', SETTINGS['periodControl.min'].default), minPeriodMs, MAX_PERIOD_MS);
+  const cMax = clamp(readSetting('periodControl.max', SETTINGS['periodControl.max'].default), cMin, MAX_PERIOD_MS);
+  const cStep = clamp(readSetting('periodControl.step', SETTINGS['periodControl.step'].default), SETTINGS['periodControl.step'].minimum, Math.max(1, cMax - cMin));
   return {
-    defaultPeriodMs: clamp(readSetting('defaultPeriodMs', 1000), minPeriodMs, MAX_PERIOD_MS),
-    defaultPoints: Math.floor(clamp(readSetting('defaultPoints', 100), 1, maxPoints)),
+    defaultPeriodMs: clamp(readSetting('defaultPeriodMs', SETTINGS.defaultPeriodMs.default), minPeriodMs, MAX_PERIOD_MS),
+    defaultPoints: Math.floor(clamp(readSetting('defaultPoints', SETTINGS.defaultPoints.default), SETTINGS.defaultPoints.minimum, maxPoints)),
     minPeriodMs,
     maxPeriodMs: MAX_PERIOD_MS,
     maxPoints,
-    maxSessions: Math.floor(clamp(readSetting('maxSessions', 50), 1, 10_000)),
-    memoryBudgetMB: Math.floor(clamp(readSetting('memoryBudgetMB', DEFAULT_MEMORY_BUDGET_MB), 16, 65_536)),
+    maxSessions: Math.floor(clamp(readSetting('maxSessions', SETTINGS.maxSessions.default), SETTINGS.maxSessions.minimum, SETTINGS.maxSessions.maximum)),
+    memoryBudgetMB: Math.floor(clamp(readSetting('memoryBudgetMB', SETTINGS.memoryBudgetMB.default), SETTINGS.memoryBudgetMB.minimum, SETTINGS.memoryBudgetMB.maximum)),
     periodControl: { min: cMin, max: cMax, step: cStep },
   };
 }
@@ -35,5 +34,5 @@ function clamp(v: number, lo: number, hi: number): number {
 
 /** Address and port of the shared UDP telemetry socket. */
 export function readUdp(): { address: string; port: number } {
-  return { address: readSetting('udp.address', '127.0.0.1'), port: readSetting('udp.port', 47269) };
+  return { address: readSetting('udp.address', SETTINGS['udp.address'].default), port: readSetting('udp.port', SETTINGS['udp.port'].default) };
 }

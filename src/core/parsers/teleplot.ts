@@ -1,3 +1,4 @@
+import { MAX_LINE_LENGTH, MAX_NAME_LENGTH } from '../../shared/limits';
 import { isBlank, NumberScanner } from './number';
 
 /**
@@ -29,10 +30,8 @@ import { isBlank, NumberScanner } from './number';
  * - huge but finite numbers (`1e300`, 30-digit integers): accepted.
  */
 
-/** Longest line parsed; longer lines are counted malformed without being looked at. */
-export const MAX_LINE_LENGTH = 4096;
-/** Longest series name accepted. */
-export const MAX_NAME_LENGTH = 256;
+/** Longest line parsed (longer lines are counted malformed without being looked at) and longest series name accepted. */
+export { MAX_LINE_LENGTH, MAX_NAME_LENGTH };
 
 /** Receives each accepted sample. `x` is the timestamp, or `now` for samples without one. */
 export type SampleCallback = (name: string, x: number, y: number) => void;

@@ -1,3 +1,4 @@
+import { HTTP_MAX_BODY_BYTES } from '../../shared/limits';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { ResourceCounters, Source, SourceContext, SourceFactory, SourceSink } from '../source';
@@ -9,7 +10,7 @@ import { checkKnownOptions, errorCode, integerOption, stringMapOption, stringOpt
 /** Timeout when the spec gives none (further capped at 80 % of the period). */
 export const HTTP_DEFAULT_TIMEOUT_MS = 2000;
 /** Largest response body read. */
-export const HTTP_MAX_BODY_BYTES = 1024 * 1024;
+export { HTTP_MAX_BODY_BYTES };
 /** Most paths per source (the session plots at most 64 series). */
 const MAX_PATHS = 64;
 

@@ -7,9 +7,10 @@ import type { ResourceCounters, Source, SourceContext, SourceFactory, SourceSink
 import type { SourceSpec } from '../spec';
 import { checkKnownOptions, compileGlobs, errorCode, globOption, integerOption, MalformedReport, messageOf, stringOption } from './common';
 
-/** Teleplot's default address and port. */
-export const DEFAULT_UDP_ADDRESS = '127.0.0.1';
-export const DEFAULT_UDP_PORT = 47269;
+import { DEFAULT_UDP_ADDRESS, DEFAULT_UDP_PORT } from '../../shared/limits';
+
+/** Teleplot's default address and port (see `src/shared/limits.ts`). */
+export { DEFAULT_UDP_ADDRESS, DEFAULT_UDP_PORT };
 
 /** Asked of the OS for every shared socket, so that bursts are not dropped while the host is busy (capped by the OS). */
 export const UDP_RECV_BUFFER_BYTES = 8 * 1024 * 1024;
