@@ -16,7 +16,7 @@ import type { Owner, ViewSink } from '../src/core/session';
 import { SessionManager } from '../src/core/sessionManager';
 import { createBuiltinRegistry } from '../src/core/sources/registry';
 import type { HostToViewMessage } from '../src/shared/protocol';
-import { median, report, sleep } from './lib';
+import { freeUdpPort, median, report, sleep } from './lib';
 
 const quick = process.argv.includes('--quick');
 
@@ -124,14 +124,6 @@ const LIMITS = {
 const OWNER: Owner = { kind: 'api', group: 'bench', groupKey: 'bench', isAlive: () => true };
 const SENDER = path.join(path.dirname(new URL(import.meta.url).pathname), 'udpSender.mjs');
 const PER_PACKET = 50;
-
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function runSender(port: number, rate: number, seconds: number): Promise<{ lines: number; seconds: number; errors: number }> {
   return new Promise((resolve, reject) => {

@@ -2,23 +2,10 @@
  * Small helpers shared by the Node benchmarks (run with `node --expose-gc --import tsx`).
  * A benchmark prints one line `BENCH_RESULT {json}` that scripts/bench.mjs collects.
  */
-import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 
-/** Median of numbers (NaN for none). */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-/** p-th percentile (0–100), nearest rank. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
+export { median, percentile } from '../test/helpers/stats.mjs';
+export { freeUdpPort } from '../test/helpers/ports';
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -81,15 +68,6 @@ export function childProcesses(ignore?: RegExp): string[] {
     return ['(no /proc)'];
   }
   return out;
-}
-
-/** A UDP port on 127.0.0.1 that was free a moment ago. */
-export async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 /**

@@ -8,13 +8,10 @@
  */
 import uPlot from 'uplot';
 import { withDecimation } from '../../webview/plot/decimate';
+import { median } from '../../test/helpers/stats.mjs';
 
 const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
 const macrotask = () => new Promise<void>((r) => setTimeout(r, 0));
-const median = (a: number[]) => {
-  const s = [...a].sort((p, q) => p - q);
-  return s.length ? (s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
-};
 
 export interface BigWindowOptions {
   readonly decimate: boolean;

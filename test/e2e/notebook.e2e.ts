@@ -1,10 +1,10 @@
 // End to end through the real UI: live plots in notebook outputs.
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
-import { findFrame, newWorkbenchPage, runCommand, screenshot, showTree, sleep, treeRows, waitFor, waitForDiagnostics, startFromNothing } from './harness';
+import { findFrame, runCommand, screenshot, showTree, sleep, treeRows, waitFor, waitForDiagnostics } from './harness';
+import type { Diag } from '../helpers/diagnostics';
+import { workbenchSuite } from '../helpers/e2eSuite';
 
-interface Info { id: string; title: string; ownerKind: string; group: string; views: number; visibleViews: number }
-interface Diag { sessions: number; timers: number; views: number; list: Info[] }
 
 async function outputRoots(frame: Frame) {
   return frame.locator('.lp-root[data-session]:not([data-session=""])');
@@ -29,22 +29,11 @@ async function runAll(page: Page): Promise<void> {
 }
 
 describe('notebook sessions (real UI)', function () {
-  this.timeout(240_000);
-  let page: Page;
-  before(async () => {
-    page = await newWorkbenchPage();
-    await startFromNothing(page);
-  });
-  after(async () => {
-    await page?.close();
-  });
-  afterEach(async () => {
-    // Leave nothing behind for the next test, even after a failure.
-    await runCommand(page, 'Live Plot: Close All Sessions').catch(() => undefined);
-    await runCommand(page, 'View: Revert and Close Editor').catch(() => undefined);
-  });
+  // Leave nothing behind for the next test, even after a failure.
+  const wb = workbenchSuite(this, { timeoutMs: 240_000, afterEachCommands: ['Live Plot: Close All Sessions', 'View: Revert and Close Editor'] });
 
   it('demo notebook: run all → charts update; re-run all / one cell → new ids, one session per output; Stop; clear all → 0', async () => {
+    const { page } = wb;
     await runCommand(page, 'Live Plot: Open Demo Notebook');
     await page.locator('.notebook-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
     await runAll(page);
@@ -108,6 +97,7 @@ describe('notebook sessions (real UI)', function () {
   });
 
   it('an output that scrolls out of view keeps its session, and shows it again when scrolled back', async () => {
+    const { page } = wb;
     // Open it from the Explorer, as a user would.
     await page.locator('.part.activitybar .action-label[aria-label^="Explorer"]').first().click({ force: true });
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'long.liveplot' }).first();

@@ -1,31 +1,20 @@
 // End to end through the real UI: a panel session from the command palette.
 import * as assert from 'node:assert/strict';
-import type { Frame, Page } from 'playwright-core';
-import { findFrame, newWorkbenchPage, screenshot, showTree, treeRows, waitFor, waitForDiagnostics, newSessionFromPalette, startFromNothing } from './harness';
+import type { Frame } from 'playwright-core';
+import { findFrame, screenshot, showTree, treeRows, waitFor, waitForDiagnostics, newSessionFromPalette } from './harness';
+import type { Diag } from '../helpers/diagnostics';
+import { workbenchSuite } from '../helpers/e2eSuite';
 
-interface Diag {
-  sessions: number;
-  timers: number;
-  views: number;
-  list: { id: string; title: string; rate: number; periodMs: number; points: number; state: string }[];
-}
 
 async function attr(frame: Frame, name: string): Promise<string | null> {
   return frame.locator('.lp-root').first().getAttribute(name);
 }
 
 describe('panel session (real UI)', function () {
-  this.timeout(180_000);
-  let page: Page;
-  before(async () => {
-    page = await newWorkbenchPage();
-    await startFromNothing(page);
-  });
-  after(async () => {
-    await page?.close();
-  });
+  const wb = workbenchSuite(this, { timeoutMs: 180_000 });
 
   it('New Session from the palette opens a live chart, listed in the tree; the period control drives the rate; Close ends it', async () => {
+    const { page } = wb;
     await newSessionFromPalette(page, 'random', 'E2E Random');
 
     const frame = await findFrame(page, '.lp-root[data-session]:not([data-session=""])', 30_000);

@@ -1,23 +1,15 @@
 // Deactivation and restore, through a real window reload.
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
-import { findFrame, newWorkbenchPage, runCommand, waitForDiagnostics, waitForExtensionReady, newSessionFromPalette, startFromNothing } from './harness';
+import { findFrame, runCommand, waitForDiagnostics, waitForExtensionReady, newSessionFromPalette } from './harness';
+import type { Diag } from '../helpers/diagnostics';
+import { workbenchSuite } from '../helpers/e2eSuite';
 
-interface Diag { sessions: number; timers: number; views: number; deactivated?: boolean; list: { id: string; title: string }[] }
 
 describe('window reload (real UI)', function () {
-  this.timeout(180_000);
-  let page: Page;
-  before(async () => {
-    page = await newWorkbenchPage();
-    await startFromNothing(page);
-  });
-  after(async () => {
-    await runCommand(page, 'Live Plot: Close All Sessions').catch(() => undefined);
-    await page?.close();
-  });
+  const wb = workbenchSuite(this, { timeoutMs: 180_000, afterAllCommands: ['Live Plot: Close All Sessions'] });
 
   it('deactivation ends every session; the panel comes back with a fresh session', async () => {
+    const { page } = wb;
     await newSessionFromPalette(page, 'sine', 'Survives reload');
     const before = await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 1 && x.views === 1, 30_000);
     const oldId = before.list[0]!.id;

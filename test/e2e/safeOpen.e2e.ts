@@ -5,31 +5,19 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
-import { e2e, findFrame, newWorkbenchPage, runCommand, screenshot, showTree, sleep, startFromNothing, treeRows, waitFor, waitForDiagnostics } from './harness';
+import { e2e, findFrame, runCommand, screenshot, showTree, sleep, treeRows, waitFor, waitForDiagnostics } from './harness';
+import type { Diag } from '../helpers/diagnostics';
+import { workbenchSuite } from '../helpers/e2eSuite';
 
-interface Info { id: string; title: string; sourceKind: string; state: string }
-interface Diag { sessions: number; timers: number; processes: number; views: number; list: Info[] }
 
 const MIME = 'application/vnd.liveplot.session+json';
 
 describe('opening a notebook runs nothing (real UI)', function () {
-  this.timeout(180_000);
-  let page: Page;
+  const wb = workbenchSuite(this, { timeoutMs: 180_000, afterEachCommands: ['Live Plot: Close All Sessions', 'View: Close All Editors'] });
   let marker: string;
-  before(async () => {
-    page = await newWorkbenchPage();
-    await startFromNothing(page);
-  });
-  after(async () => {
-    await page?.close();
-  });
-  afterEach(async () => {
-    await runCommand(page, 'Live Plot: Close All Sessions').catch(() => undefined);
-    await runCommand(page, 'View: Close All Editors').catch(() => undefined);
-  });
 
   it('a hostile saved output shows the program and a Start button; only a real click on Start runs it', async () => {
+    const { page } = wb;
     const ws = e2e().workspace;
     marker = path.join(path.dirname(ws), `pwned-${Date.now()}`);
     const spec = { title: 'Saved command', source: { kind: 'command', command: 'sh', args: ['-c', `touch '${marker}'; while :; do echo x:1; sleep 0.2; done`] }, periodMs: 250 };

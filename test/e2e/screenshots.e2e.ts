@@ -11,18 +11,18 @@ import type { Page } from 'playwright-core';
 import {
   findFrame,
   newSessionFromPalette,
-  newWorkbenchPage,
   REPO_ROOT,
   runCommand,
   SCREENSHOTS_DIR,
   showTree,
-  sleep,
   startFromNothing,
+  sleep,
   treeRows,
   waitFor,
   waitForDiagnostics,
 } from './harness';
 import { assertNotBlank, imageStats } from './images';
+import { workbenchSuite } from '../helpers/e2eSuite';
 
 const UPDATE = process.env.LIVEPLOT_UPDATE_SCREENSHOTS === '1';
 const OUT = UPDATE ? path.join(REPO_ROOT, 'docs', 'images') : path.join(SCREENSHOTS_DIR, 'readme');
@@ -58,21 +58,14 @@ async function shoot(page: Page, name: string, clip?: { x: number; y: number; wi
 }
 
 describe('README screenshots (real UI, light, dark and high contrast)', function () {
-  this.timeout(400_000);
-  let page: Page;
-
-  before(async () => {
-    page = await newWorkbenchPage();
-    await startFromNothing(page);
-  });
-  after(async () => {
-    await runCommand(page, 'Live Plot: Close All Sessions').catch(() => undefined);
-    await runCommand(page, 'View: Revert and Close Editor').catch(() => undefined);
-    await setTheme(page, THEMES[0]).catch(() => undefined);
-    await page?.close();
+  const wb = workbenchSuite(this, {
+    timeoutMs: 400_000,
+    afterAllCommands: ['Live Plot: Close All Sessions', 'View: Revert and Close Editor'],
+    beforeClose: (page) => setTheme(page, THEMES[0]),
   });
 
   it('a panel with the session tree', async () => {
+    const { page } = wb;
     await newSessionFromPalette(page, 'sine', 'Pump pressure');
     const frame = await findFrame(page, '.lp-root[data-session]:not([data-session=""])', 30_000);
     // A full window of 100 points (20 samples/s).
@@ -86,6 +79,7 @@ describe('README screenshots (real UI, light, dark and high contrast)', function
   });
 
   it('notebook outputs, and the tree grouped by notebook', async () => {
+    const { page } = wb;
     await setTheme(page, THEMES[0]);
     await startFromNothing(page);
     await runCommand(page, 'Live Plot: Open Demo Notebook');

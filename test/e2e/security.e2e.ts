@@ -8,17 +8,20 @@
 //    notebook webview's renderer-messaging channel (what `acquireVsCodeApi()` /
 //    `context.postMessage` send, posted from the webview's own frame). The host
 //    must not crash, invalid messages change no session, each one is counted
-//    (diagnostics `invalidMessages`) and each kind is logged once.
+//    (diagnostics `invalidMessages`) and each kind is logged once. Which messages
+//    are invalid is decided by the oracle (test/fuzz/viewMessageOracle.ts, a table of
+//    the protocol's valid shapes), not by the validator under test.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ConsoleMessage, Frame, Page, Request } from 'playwright-core';
-import { parseViewMessage } from '../../src/core/viewMessages';
+import type { ConsoleMessage, Frame, Request } from 'playwright-core';
 import { delivered, viewMessageCorpus as corpus } from '../fuzz/viewMessages';
-import { e2e, findFrame, newSessionFromPalette, newWorkbenchPage, runCommand, startFromNothing, waitFor, waitForDiagnostics } from './harness';
+import { expectedVerdict } from '../fuzz/viewMessageOracle';
+import type { Diag } from '../helpers/diagnostics';
+import { workbenchSuite } from '../helpers/e2eSuite';
+import { e2e, findFrame, newSessionFromPalette, runCommand, startFromNothing, waitFor, waitForDiagnostics } from './harness';
 
-interface Info { id: string; title: string; ownerKind: string; state: string; status?: string; periodMs: number; points: number; views: number; visibleViews: number }
-interface Diag { sessions: number; timers: number; views: number; invalidMessages: number; list: Info[] }
+type Info = Diag['list'][number];
 
 const PANEL_ROOT = '#root.lp-panel.lp-root[data-session]:not([data-session=""])';
 const OUTPUT_ROOT = '.lp-root[data-session]:not([data-session=""]):not(#root)';
@@ -116,8 +119,11 @@ function stateOf(i: Info | undefined) {
 // ------------------------------------------------------------------ tests
 
 describe('strict webviews and untrusted messages (real UI)', function () {
-  this.timeout(240_000);
-  let page: Page;
+  const wb = workbenchSuite(this, {
+    timeoutMs: 240_000,
+    fresh: false, // below, once the frames are instrumented
+    afterAllCommands: ['Live Plot: Close All Sessions', 'View: Revert and Close Editor'],
+  });
   const violations: string[] = [];
   const consoleErrors: { text: string; url: string }[] = [];
   const remote: string[] = [];
@@ -127,7 +133,7 @@ describe('strict webviews and untrusted messages (real UI)', function () {
   const isWebviewUrl = (u: string) => /\/webview\/browser\/pre\/|vscode-resource|vscode-cdn|vscode-webview/.test(u);
 
   before(async () => {
-    page = await newWorkbenchPage();
+    const { page } = wb;
     base = new URL(e2e().url);
     // In every frame created from now on, before its scripts run: report CSP violations,
     // errors and console errors, tagged with the frame's address. (A webview writes its
@@ -173,16 +179,12 @@ describe('strict webviews and untrusted messages (real UI)', function () {
     });
     await startFromNothing(page);
   });
-  after(async () => {
-    await runCommand(page, 'Live Plot: Close All Sessions').catch(() => undefined);
-    await runCommand(page, 'View: Revert and Close Editor').catch(() => undefined);
-    await page?.close();
-  });
 
   let panelFrame: Frame;
   let outputFrame: Frame;
 
   it('the panel page and notebook outputs load with no CSP violation, console error or remote request', async () => {
+    const { page } = wb;
     await newSessionFromPalette(page, 'sine', 'CSP panel');
     panelFrame = await findFrame(page, PANEL_ROOT, 30_000);
     await instrument(panelFrame);
@@ -245,6 +247,7 @@ describe('strict webviews and untrusted messages (real UI)', function () {
   });
 
   it(`${2 * PER_TRANSPORT} random and mutated messages to the real host handlers: no crash, no state change, each counted and each kind logged once`, async function () {
+    const { page } = wb;
     assert.ok(panelFrame && outputFrame, 'the pages of the first test');
     console.log(`    [fuzz] seed ${SEED} (LIVEPLOT_FUZZ_SEED=${SEED} reproduces), ${PER_TRANSPORT} messages per transport`);
     // Each window has its own extension host and log; ours is the one that grows.
@@ -258,9 +261,9 @@ describe('strict webviews and untrusted messages (real UI)', function () {
     for (const raw of corpus(PER_TRANSPORT * 2, SEED, (i) => `fz-p-${i}`)) {
       if (panelMsgs.length >= PER_TRANSPORT) break;
       const m = delivered(raw);
-      const p = parseViewMessage(m);
-      if (p.ok && p.message.type === 'attach') continue;
-      panelKinds.add(p.ok ? `${p.message.type}:stale-view` : p.kind);
+      const v = expectedVerdict(m);
+      if (v.valid && v.type === 'attach') continue;
+      panelKinds.add(v.valid ? `${v.type}:stale-view` : v.kind);
       panelMsgs.push(m);
     }
     // Notebook outputs: invalid messages are counted; valid ones name views that do not
@@ -270,11 +273,11 @@ describe('strict webviews and untrusted messages (real UI)', function () {
     const outputKinds = new Set<string>();
     for (const raw of corpus(PER_TRANSPORT, SEED + 1, (i) => `fz-o-${i}`)) {
       const m = delivered(raw);
-      const p = parseViewMessage(m);
-      if (!p.ok) {
+      const v = expectedVerdict(m);
+      if (!v.valid) {
         outputInvalid++;
-        outputKinds.add(p.kind);
-      } else if (p.message.type === 'attach' && p.message.output === undefined) {
+        outputKinds.add(v.kind);
+      } else if (v.type === 'attach' && (m as { output?: unknown }).output === undefined) {
         outputInvalid++;
         outputKinds.add('attach:no-output');
       }

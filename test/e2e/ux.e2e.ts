@@ -8,24 +8,18 @@ import {
   e2e,
   findFrame,
   newSessionFromPalette,
-  newWorkbenchPage,
   runCommand,
   screenshot,
   SCREENSHOTS_DIR,
   showTree,
-  startFromNothing,
   treeRows,
   waitFor,
   waitForDiagnostics,
 } from './harness';
 import { assertNotBlank, imageStats } from './images';
+import type { Diag } from '../helpers/diagnostics';
+import { workbenchSuite } from '../helpers/e2eSuite';
 
-interface Diag {
-  sessions: number;
-  timers: number;
-  views: number;
-  list: { id: string; title: string; yRange: 'auto' | [number, number]; state: string }[];
-}
 
 const root = (frame: Frame) => frame.locator('.lp-root').first();
 const attr = (frame: Frame, name: string) => root(frame).getAttribute(name);
@@ -94,24 +88,19 @@ async function dragAcross(page: Page, frame: Frame, from: number, to: number, mo
 }
 
 describe('chart features and export (real UI)', function () {
-  this.timeout(240_000);
-  let page: Page;
+  const wb = workbenchSuite(this, { timeoutMs: 240_000, afterAllCommands: ['Live Plot: Close All Sessions'] });
   let frame: Frame;
   const out = () => e2e().workspace;
 
   before(async () => {
-    page = await newWorkbenchPage();
-    await startFromNothing(page);
+    const { page } = wb;
     await newSessionFromPalette(page, 'sine', 'UX sine');
     frame = await findFrame(page, '.lp-root[data-session]:not([data-session=""])', 30_000);
     await waitFor(async () => Number(await attr(frame, 'data-updates')) >= 2, 15_000, { message: 'data' });
   });
-  after(async () => {
-    await runCommand(page, 'Live Plot: Close All Sessions').catch(() => undefined);
-    await page?.close();
-  });
 
   it('legend entries toggle their series, by mouse and by keyboard', async () => {
+    const { page } = wb;
     assert.equal(await attr(frame, 'data-visible-series'), 'sine1,sine2,sine3');
     const sine2 = frame.locator('.lp-legend .u-series').nth(2).locator('th');
     assert.equal(await sine2.getAttribute('role'), 'checkbox');
@@ -129,6 +118,7 @@ describe('chart features and export (real UI)', function () {
   });
 
   it('dragging zooms and stops following; new data keeps the zoom; Follow returns to live', async () => {
+    const { page } = wb;
     await dragAcross(page, frame, 0.3, 0.6);
     await waitFor(async () => (await attr(frame, 'data-following')) === 'false', 5000, { message: 'zoomed' });
     assert.equal(await frame.locator('vscode-checkbox.lp-follow').evaluate((el) => (el as unknown as { checked: boolean }).checked), false);
@@ -152,6 +142,7 @@ describe('chart features and export (real UI)', function () {
   });
 
   it('the y axis: Fixed with min and max from the view, Auto again from the tree', async () => {
+    const { page } = wb;
     await frame.locator('vscode-single-select.lp-ymode').click();
     await frame.getByRole('option', { name: 'Fixed' }).click();
     await waitFor(async () => (await attr(frame, 'data-y-range')) !== 'auto', 5000, { message: 'a fixed range' });
@@ -174,6 +165,7 @@ describe('chart features and export (real UI)', function () {
   });
 
   it('CSV from the view button, through the save dialog', async () => {
+    const { page } = wb;
     const file = path.join(out(), 'from-view.csv');
     await frame.locator('vscode-button.lp-export-csv').click();
     await saveDialog(page, file);
@@ -185,6 +177,7 @@ describe('chart features and export (real UI)', function () {
   });
 
   it('PNG from the view button and from the tree context menu, not blank', async () => {
+    const { page } = wb;
     const fromView = path.join(out(), 'from-view.png');
     await frame.locator('vscode-button.lp-export-png').click();
     await saveDialog(page, fromView);
@@ -203,6 +196,7 @@ describe('chart features and export (real UI)', function () {
   });
 
   it('Export Data as CSV… from the command palette (one session: no pick)', async () => {
+    const { page } = wb;
     const d = await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 1);
     const file = path.join(out(), 'by-command.csv');
     await runCommand(page, 'Live Plot: Export Data as CSV…');
@@ -214,18 +208,10 @@ describe('chart features and export (real UI)', function () {
 });
 
 describe('restore after reload (real UI)', function () {
-  this.timeout(180_000);
-  let page: Page;
-  before(async () => {
-    page = await newWorkbenchPage();
-    await startFromNothing(page);
-  });
-  after(async () => {
-    await runCommand(page, 'Live Plot: Close All Sessions').catch(() => undefined);
-    await page?.close();
-  });
+  const wb = workbenchSuite(this, { timeoutMs: 180_000, afterAllCommands: ['Live Plot: Close All Sessions'] });
 
   it('a panel comes back with its y range, as a fresh session; narrow panels wrap their toolbar', async () => {
+    const { page } = wb;
     await newSessionFromPalette(page, 'random', 'Kept range');
     let frame = await findFrame(page, '.lp-root[data-session]:not([data-session=""])', 30_000);
     await frame.locator('vscode-single-select.lp-ymode').click();
@@ -257,18 +243,10 @@ describe('restore after reload (real UI)', function () {
 });
 
 describe('walkthrough (real UI)', function () {
-  this.timeout(180_000);
-  let page: Page;
-  before(async () => {
-    page = await newWorkbenchPage();
-    await startFromNothing(page);
-  });
-  after(async () => {
-    await runCommand(page, 'Live Plot: Close All Sessions').catch(() => undefined);
-    await page?.close();
-  });
+  const wb = workbenchSuite(this, { timeoutMs: 180_000, afterAllCommands: ['Live Plot: Close All Sessions'] });
 
   it('lists its four steps; "Open a Demo Session" opens a live panel', async () => {
+    const { page } = wb;
     await runCommand(page, 'Welcome: Open Walkthrough...');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get Started with Live Plot Sessions' }).first().click();
     const steps = page.locator('.gettingStartedSlideDetails .getting-started-step');

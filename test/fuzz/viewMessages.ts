@@ -1,18 +1,7 @@
 // Random and mutated view → host messages, shared by the unit fuzz
 // (test/unit/untrustedMessages.test.ts) and the real-UI fuzz (test/e2e/security.e2e.ts).
 import { VIEW_TO_HOST_TYPES } from '../../src/shared/protocol';
-
-/** mulberry32: the same sequence for the same seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/random';
 
 /** Random and mutated view → host messages (JSON-safe, as the transports carry JSON). */
 export function viewMessageCorpus(n: number, seed: number, fakeId: (i: number) => string): unknown[] {

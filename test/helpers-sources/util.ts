@@ -81,17 +81,8 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** A UDP port that was free a moment ago on 127.0.0.1. */
-export async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => resolve());
-  });
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+/** A UDP port that was free a moment ago on 127.0.0.1 (test/helpers/ports.ts). */
+export { freeUdpPort } from '../helpers/ports';
 
 /** A sending socket; `send` resolves once the datagram has been handed to the OS. */
 export async function udpSender(): Promise<{ send(port: number, text: string): Promise<void>; close(): Promise<void> }> {
@@ -125,14 +116,5 @@ export function processAlive(pid: number): boolean {
   return true;
 }
 
-/** A deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The tests' one seeded PRNG (test/helpers/random.ts), re-exported for the source tests. */
+export { prng } from '../helpers/random';

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { freeUdpPort } from '../helpers/ports';
 
 const MIME = 'application/vnd.liveplot.session+json';
 
@@ -27,15 +28,6 @@ export interface Bait {
   /** The saved outputs' specs, by kind. */
   readonly specs: Record<'command' | 'file' | 'http' | 'udp', object>;
   close(): Promise<void>;
-}
-
-/** A free UDP port on loopback (bound and released). */
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 /** Whether `address:port` can be bound now (nobody else holds it). */

@@ -22,6 +22,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LivePlotApi, SessionHandle } from '../../src/vscode/api';
 import { EXTENSION_ID, expectDiagnostics, getApi, panelTabs, sleep, waitFor } from './util';
+import { prng } from '../helpers/random';
 
 const MIME = 'application/vnd.liveplot.session+json';
 const STEPS = Math.max(1, Number(process.env.LIVEPLOT_STRESS_STEPS) || 300);
@@ -31,18 +32,6 @@ const SOFT_MAX_SESSIONS = 24;
 const MAX_OPEN_NOTEBOOKS = 3;
 const RELOAD_WEBVIEWS = 'workbench.action.webview.reloadWebviewAction';
 const decoder = new TextDecoder();
-
-/** mulberry32: small, fast, and the same sequence for the same seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Handle {
   readonly handle: SessionHandle;

@@ -14,18 +14,7 @@ import {
   slackFor,
   type IncomingColumns,
 } from '../../webview/plot/dataWindow';
-
-/** A deterministic pseudo-random sequence in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { prng as rng } from '../helpers/random';
 
 /** Columns x = from, from+1, …; series `name` holds x * 10 + its index. */
 function cols(from: number, n: number, series = ['a']): IncomingColumns {

@@ -17,18 +17,7 @@ import { HTTP_MAX_BODY_BYTES } from '../../src/core/sources/http';
 import { MAX_LINE_LENGTH, TeleplotParser } from '../../src/core/parsers/teleplot';
 import { makeManager, TestOwner } from './helpers/fixtures';
 import { realContext, RecordingSink, waitFor } from '../helpers-sources/util';
-
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from '../helpers/random';
 
 describe('limit: window points (memory stays bounded)', () => {
   it('a ring buffer never grows past its window, whatever is pushed, and keeps exactly the newest rows', () => {

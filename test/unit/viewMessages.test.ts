@@ -3,17 +3,7 @@ import { describe, it } from 'node:test';
 import { InvalidMessageLog, parseViewMessage } from '../../src/core/viewMessages';
 import { makeManager, RecordingView, TestOwner } from './helpers/fixtures';
 import { applyControl } from '../../src/core/viewControl';
-
-/** A small seeded PRNG (mulberry32) so that a failing case reproduces. */
-function prng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/random';
 
 const VALID: unknown[] = [
   { type: 'attach', viewId: 'v1' },
