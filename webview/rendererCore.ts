@@ -7,43 +7,14 @@
  * (VS Code disposes outputs that merely scrolled away); the host, watching the
  * notebook document, decides when a session ends.
  */
-import type { OutputItem, RendererApi, RendererContext } from 'vscode-notebook-renderer';
+import type { RendererApi, RendererContext } from 'vscode-notebook-renderer';
 import { decodeMessage } from '../src/shared/codec';
+import { parsePayload } from '../src/shared/payload';
 import type { HostToViewMessage, ViewToHostMessage } from '../src/shared/protocol';
 import { newViewId } from './ids';
 import { DisposableStore, toDisposable, type IDisposable } from './lifecycle';
-import { PlotView, type ChartFactory } from './plot/plotView';
-
-/** The part of an output payload the renderer needs. */
-export interface ParsedPayload {
-  readonly session: string;
-  readonly title?: string;
-}
-
-/** Parses an output item: an object, or a JSON string holding one (as Jupyter may store it). */
-export function parsePayload(item: Pick<OutputItem, 'json'>): ParsedPayload | { readonly error: string } {
-  let value: unknown;
-  try {
-    value = item.json();
-  } catch {
-    return { error: 'the output is not valid JSON' };
-  }
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return { error: 'the output is a string that is not valid JSON' };
-    }
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    return { error: 'the output is not a JSON object' };
-  }
-  const { session, title } = value as { session?: unknown; title?: unknown };
-  if (typeof session !== 'string' || session.trim() === '') {
-    return { error: 'the output has no "session" (a string)' };
-  }
-  return typeof title === 'string' && title ? { session, title } : { session };
-}
+import type { ChartFactory } from './plot/chart';
+import { PlotView } from './plot/plotView';
 
 /** What the entry point (or a test) supplies. */
 export interface RendererOptions {

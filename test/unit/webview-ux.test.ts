@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { Window } from 'happy-dom';
 import type uPlot from 'uplot';
 import type { HostToViewMessage, ViewSessionInfo, ViewToHostMessage } from '../../src/shared/protocol';
-import { PlotView, sameYRange, saneYRange, type ChartFactory, type PlotChart } from '../../webview/plot/plotView';
+import { readYRange, sameYRange, saneYRange } from '../../src/shared/yRange';
+import type { ChartFactory, PlotChart } from '../../webview/plot/chart';
+import { PlotView } from '../../webview/plot/plotView';
 
 const win = new Window({ url: 'https://webview.test/' });
 const doc = win.document as unknown as Document;
@@ -209,6 +211,12 @@ describe('PlotView y axis', () => {
     assert.equal(saneYRange([2, 1]), 'auto');
     assert.equal(saneYRange([0, NaN]), 'auto');
     assert.deepEqual(saneYRange([0, 1]), [0, 1]);
+    // The spec validator's bound (src/core/spec.ts checks the same rule).
+    assert.equal(saneYRange([-1e301, 0]), 'auto');
+    assert.deepEqual(saneYRange([-1e300, 1e300]), [-1e300, 1e300]);
+    assert.equal(readYRange('auto'), 'auto');
+    assert.equal(readYRange([1, 2, 3]), undefined);
+    assert.equal(readYRange(['0', 1]), undefined);
     assert.ok(sameYRange([0, 1], [0, 1]) && sameYRange('auto', 'auto') && !sameYRange('auto', [0, 1]));
   });
 });

@@ -17,8 +17,13 @@ import type {
 } from '../../src/shared/protocol';
 import { encodeMessage } from '../../src/shared/codec';
 import { DataWindow } from '../../webview/plot/dataWindow';
-import { PlotView, periodChoices, formatSeconds, type ChartFactory, type PlotChart } from '../../webview/plot/plotView';
-import { createRenderer, parsePayload } from '../../webview/rendererCore';
+import { formatPeriod } from '../../src/shared/format';
+import { parsePayload } from '../../src/shared/payload';
+import type { ChartFactory, PlotChart } from '../../webview/plot/chart';
+import { formatSeconds } from '../../webview/plot/format';
+import { periodChoices } from '../../webview/plot/periods';
+import { PlotView } from '../../webview/plot/plotView';
+import { createRenderer } from '../../webview/rendererCore';
 
 // ------------------------------------------------------------------ fixtures
 
@@ -400,7 +405,7 @@ describe('PlotView controls and states', () => {
     h.view.dispose();
   });
 
-  it('offers the period range in seconds and sends setPeriod', () => {
+  it('offers the period range (written as the tree writes it) and sends setPeriod', () => {
     const h = makeView();
     h.view.handle(snapshot(3, { periodMs: 500 }));
     const select = h.q<Control>('.lp-period');
@@ -409,7 +414,10 @@ describe('PlotView controls and states', () => {
       options.map((o) => o.getAttribute('value')),
       ['250', '500', '750', '1000', '1250', '1500', '1750', '2000'],
     );
-    assert.equal(options[0].textContent, '0.25 s');
+    assert.deepEqual(
+      options.map((o) => o.textContent),
+      ['250 ms', '500 ms', '750 ms', '1 s', '1.25 s', '1.5 s', '1.75 s', '2 s'],
+    );
     assert.equal(select.value, '500');
     select.value = '1000';
     select.dispatchEvent(new win.Event('change') as unknown as Event);
@@ -498,7 +506,11 @@ describe('period helpers', () => {
     assert.equal(v.at(-1), 60000);
     assert.ok(v.includes(1234) && v.includes(1000));
   });
-  it('formats seconds', () => {
+  it('formats periods as the tree does, and time windows in seconds', () => {
+    assert.equal(formatPeriod(250), '250 ms');
+    assert.equal(formatPeriod(1000), '1 s');
+    assert.equal(formatPeriod(1500), '1.5 s');
+    assert.equal(formatPeriod(60000), '60 s');
     assert.equal(formatSeconds(250), '0.25 s');
     assert.equal(formatSeconds(2000), '2 s');
   });
