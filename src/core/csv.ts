@@ -3,9 +3,7 @@
  * Plain TypeScript (no `vscode`), unit-tested.
  */
 import type { Columns } from '../shared/protocol';
-
-/** x values above this (ms since epoch, 1973) are times; the same rule as the views. */
-export const EPOCH_MS_THRESHOLD = 1e11;
+import { EPOCH_MS_THRESHOLD } from '../shared/timeAxis';
 
 /** Options of {@link formatCsv}. */
 export interface CsvOptions {

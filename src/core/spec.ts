@@ -15,6 +15,7 @@ import {
   MAX_TITLE_LENGTH,
   MAX_WINDOW_SECONDS,
 } from '../shared/limits';
+import { isYBound } from '../shared/yRange';
 
 export type { YRange };
 
@@ -101,7 +102,7 @@ export function checkYRange(v: unknown, field = 'yRange'): YRange {
     throw new SpecError(field, `must be "auto" or [min, max] (two numbers), got ${describe(v)}`);
   }
   const [min, max] = v as unknown[];
-  const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && Math.abs(n) <= 1e300;
+  const finite = isYBound;
   if (!finite(min) || !finite(max)) {
     throw new SpecError(field, `must be "auto" or [min, max] of finite numbers, got [${describe(min)}, ${describe(max)}]`);
   }
