@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../shared/lifecycle';
+import { formatPeriod } from '../shared/format';
 import type { SessionInfo } from '../core/session';
 import type { SessionManager } from '../core/sessionManager';
 import type { IdleOutput } from '../core/outputBinder';
@@ -39,10 +40,8 @@ const STATE_ICONS: Record<SessionInfo['state'], string> = {
   error: 'error',
 };
 
-/** Formats a period for people: "250 ms", "1 s", "1.5 s". */
-export function formatPeriod(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 10) / 100} s`;
-}
+/** Periods read the same here and in the chart: "250 ms", "1 s", "1.5 s" (src/shared/format.ts). */
+export { formatPeriod };
 
 /** The "Live Sessions" tree: sessions grouped by owner, with live statistics. */
 export class SessionTree extends Disposable implements vscode.TreeDataProvider<TreeNode> {
