@@ -239,9 +239,9 @@ export class OutputSessionBinder extends Disposable {
       case 'error':
         return entry.error ?? 'The session could not start.';
       case 'stopped':
-        return 'ended (stopped) — start it again, or run its cell';
+        return 'stopped — start it again, or run its cell';
       case 'pending':
-        return 'not started — this output was opened from a file: nothing runs until you start it';
+        return 'not started — opened from a file: nothing runs until you start it';
       case 'live':
         return 'no session';
     }
