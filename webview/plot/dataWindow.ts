@@ -10,6 +10,7 @@
  * per `slack` rows appended, so an append costs O(rows appended) amortised
  * instead of shifting the whole window every time.
  */
+import { HARD_MAX_POINTS } from '../../src/shared/limits';
 
 /** Columns as they arrive; typed arrays normally, plain arrays tolerated. */
 export interface IncomingColumns {
@@ -21,8 +22,8 @@ export interface IncomingColumns {
 /** uPlot's aligned data: x first, then one column per series. */
 export type AlignedColumns = [Float64Array, ...Float64Array[]];
 
-/** Hard upper bound on a window, whatever a message asks for. */
-export const MAX_CAPACITY = 10_000_000;
+/** Hard upper bound on a window, whatever a message asks for: the host's largest window. */
+export const MAX_CAPACITY = HARD_MAX_POINTS;
 
 /** Checks the shape of incoming columns; returns the row count or -1 if malformed. */
 export function columnLength(c: unknown): number {

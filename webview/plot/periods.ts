@@ -1,4 +1,5 @@
 /** The choices of the period select, from the range the host allows. */
+import { PERIOD_CONTROL } from '../../src/shared/limits';
 import type { ViewSessionInfo } from '../../src/shared/protocol';
 
 /** The period select lists every step up to this many options, else a choice of round values. */
@@ -8,12 +9,12 @@ const NICE_PERIODS = [
   30000, 45000, 60000,
 ];
 
-/** The period range the host reported, or defaults where it is missing or not sane. */
+/** The period range the host reported, or the period control's defaults where it is missing or not sane. */
 export function periodBounds(info: ViewSessionInfo): { min: number; max: number; step: number } {
   const r = info.periodRange;
-  const min = r && Number.isFinite(r.min) && r.min > 0 ? r.min : 250;
-  const max = r && Number.isFinite(r.max) && r.max >= min ? r.max : Math.max(min, 2000);
-  const step = r && Number.isFinite(r.step) && r.step > 0 ? r.step : 250;
+  const min = r && Number.isFinite(r.min) && r.min > 0 ? r.min : PERIOD_CONTROL.min;
+  const max = r && Number.isFinite(r.max) && r.max >= min ? r.max : Math.max(min, PERIOD_CONTROL.max);
+  const step = r && Number.isFinite(r.step) && r.step > 0 ? r.step : PERIOD_CONTROL.step;
   return { min, max, step };
 }
 

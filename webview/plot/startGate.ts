@@ -5,6 +5,7 @@
  * decides. Only a real click or key press starts it: synthetic events (e.g. a
  * script in another output of the same notebook calling `click()`) are ignored.
  */
+import { MAX_TITLE_LENGTH } from '../../src/shared/limits';
 import type { NotStartedMessage } from '../../src/shared/protocol';
 import type { IDisposable } from '../lifecycle';
 
@@ -70,7 +71,7 @@ export class StartGate implements IDisposable {
   show(msg: NotStartedMessage): void {
     const text = (v: unknown, max = 2000): string => (typeof v === 'string' ? v.slice(0, max) : '');
     const state = msg.state === 'stopped' || msg.state === 'error' ? msg.state : 'pending';
-    this.heading.textContent = `${HEADINGS[state]}: ${text(msg.title, 200) || 'live plot'} (${text(msg.sourceKind, 64) || '?'})`;
+    this.heading.textContent = `${HEADINGS[state]}: ${text(msg.title, MAX_TITLE_LENGTH) || 'live plot'} (${text(msg.sourceKind, 64) || '?'})`;
     this.message.textContent = text(msg.message);
     const actions = Array.isArray(msg.actions) ? msg.actions.filter((a): a is string => typeof a === 'string').slice(0, 20) : [];
     this.list.replaceChildren(

@@ -9,6 +9,7 @@ import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-check
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import { formatPeriod } from '../../src/shared/format';
+import { isPeriodRequest } from '../../src/shared/limits';
 import type { ViewSessionInfo, ViewToHostMessage, YRange } from '../../src/shared/protocol';
 import { readYRange, sameYRange, saneYRange } from '../../src/shared/yRange';
 import { DisposableStore, listen, type IDisposable } from '../lifecycle';
@@ -328,7 +329,7 @@ export class Toolbar implements IDisposable {
       return;
     }
     const v = Number(this.periodSelect.value);
-    if (!Number.isFinite(v) || v <= 0) {
+    if (!isPeriodRequest(v)) {
       return;
     }
     const { min, max } = periodBounds(info);
