@@ -1,6 +1,6 @@
 /**
  * Small helpers shared by the Node benchmarks (run with `node --expose-gc --import tsx`).
- * A benchmark prints one line `BENCH_RESULT {json}` that scripts/bench.mjs collects.
+ * A benchmark prints one line `BENCH_RESULT {json}` that bench/run.mjs collects.
  */
 import * as fs from 'node:fs';
 

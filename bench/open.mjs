@@ -2,9 +2,9 @@
 // "Live Plot: New Session" (random source) to the first painted chart in the panel's
 // webview, median after warm-up.
 //
-// The extension is built from the working tree (same entries and options as
-// `node esbuild.mjs --production`) into a temporary folder loaded as a development
-// extension, so that dist/ is left alone. Timing is taken inside the browser: an init
+// The extension is built from the working tree (esbuild.mjs's production options,
+// bench/build.mjs) into a temporary folder loaded as a development extension, so
+// that dist/ is left alone. Timing is taken inside the browser: an init
 // script in every frame records the Enter that confirms the command (workbench) and,
 // in the webview, the first animation frame after the chart's canvas exists with data
 // (i.e. after it was painted; polled every 4 ms); both as epoch milliseconds
@@ -12,24 +12,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
-import { launchBrowser, startCodeServer } from './lib/codeServer.mjs';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The extension (manifest, media, bundles) in `dir`, built from the working tree. */
-export async function buildExtension(dir) {
-  for (const f of ['package.json', 'LICENSE', 'README.md']) if (fs.existsSync(path.join(ROOT, f))) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
-  for (const d of ['media', 'schemas']) if (fs.existsSync(path.join(ROOT, d))) fs.cpSync(path.join(ROOT, d), path.join(dir, d), { recursive: true });
-  const common = { bundle: true, minify: true, sourcemap: false, legalComments: 'none', logLevel: 'warning', absWorkingDir: ROOT };
-  const out = path.join(dir, 'dist');
-  await Promise.all([
-    esbuild.build({ ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: out, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
-    esbuild.build({ ...common, entryPoints: { panel: 'webview/panel.ts' }, outdir: path.join(out, 'webview'), platform: 'browser', format: 'esm', target: 'es2022', loader: { '.css': 'css' } }),
-    esbuild.build({ ...common, entryPoints: { renderer: 'webview/renderer.ts' }, outdir: path.join(out, 'webview'), platform: 'browser', format: 'esm', target: 'es2022', loader: { '.css': 'text' } }),
-  ]);
-}
+import { launchBrowser, startCodeServer } from '../scripts/lib/codeServer.mjs';
+import { median } from '../test/helpers/stats.mjs';
+import { buildExtension, ROOT } from './build.mjs';
 
 /** Runs in every frame before its scripts (playwright addInitScript). */
 function probe() {
@@ -130,8 +115,7 @@ export async function openLatency({ quick = false, log = console.log } = {}) {
       runs.push(await once());
       log(`  open ${i + 1}: ${runs.at(-1).toFixed(0)} ms`);
     }
-    const s = [...runs].sort((a, b) => a - b);
-    return { runs, warmup, medianMs: s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2 };
+    return { runs, warmup, medianMs: median(runs) };
   } finally {
     await browser?.close();
     await server?.stop();

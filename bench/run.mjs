@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench`: the performance suite (not part of `npm test`).
 //
-//   node scripts/bench.mjs [--quick] [--only=ingest,sessions,teardown,codec,stream,bigwindow,many,vscode,open] [--wait-quiet=SECONDS]
+//   node bench/run.mjs [--quick] [--only=ingest,sessions,teardown,codec,stream,bigwindow,many,vscode,open] [--wait-quiet=SECONDS]
 //
 // Node benchmarks run src/core directly (tsx) with the real SystemClock; browser
 // benchmarks load the real panel page bundle (webview/panel.ts, built with the
-// production options of esbuild.mjs into bench-results/build/) in Debian's Chromium
+// production options that esbuild.mjs exports, into bench-results/build/) in Debian's Chromium
 // (playwright-core) from a local harness on 127.0.0.1. Every figure is a median of
 // several runs, and each benchmark runs a straightforward baseline in the same run
 // (JSON arrays, one message per sample, full setData of the whole history at 15 fps)
@@ -18,10 +18,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { launchBrowser } from './lib/codeServer.mjs';
-import { cpuDelta, cpuOf, descendants } from './lib/proc.mjs';
-import { frameStats, median, pct } from './lib/stats.mjs';
-import { CHROMIUM, ensureTestTools, toolPaths } from './setup-test-tools.mjs';
+import { launchBrowser } from '../scripts/lib/codeServer.mjs';
+import { CHROMIUM, ensureTestTools, toolPaths } from '../scripts/setup-test-tools.mjs';
+import { median, percentile as pct } from '../test/helpers/stats.mjs';
+import { buildPanelPages } from './build.mjs';
+import { frameStats } from './frames.mjs';
+import { cpuDelta, cpuOf, descendants } from './proc.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(ROOT, 'bench-results');
@@ -87,30 +89,11 @@ function machine() {
 
 async function buildPages() {
   fs.mkdirSync(BUILD_DIR, { recursive: true });
-  // The panel page exactly as `node esbuild.mjs --production` builds it (same entry and
-  // options), into our own folder so that dist/ is left alone.
-  const panel = {
-    bundle: true,
-    minify: true,
-    sourcemap: false,
-    legalComments: 'none',
-    logLevel: 'warning',
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    loader: { '.css': 'css' },
-  };
-  const noDecimation = {
-    name: 'no-decimation',
-    setup(b) {
-      b.onResolve({ filter: /\/decimate$/ }, (a) => (a.importer.includes(`${path.sep}webview${path.sep}`) ? { path: 'decimate', namespace: 'stub' } : undefined));
-      b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export const withDecimation = (f) => f;', loader: 'js' }));
-    },
-  };
+  // The panel page as `node esbuild.mjs --production` builds it (its exported options),
+  // into our own folder so that dist/ is left alone; and the harness pages.
   const page = { bundle: true, minify: false, sourcemap: false, logLevel: 'warning', platform: 'browser', format: 'iife', target: 'es2022' };
   await Promise.all([
-    esbuild.build({ ...panel, entryPoints: { panel: path.join(ROOT, 'webview/panel.ts') }, outdir: BUILD_DIR }),
-    esbuild.build({ ...panel, entryPoints: { 'panel-nodecimate': path.join(ROOT, 'webview/panel.ts') }, outdir: BUILD_DIR, plugins: [noDecimation] }),
+    buildPanelPages(BUILD_DIR),
     esbuild.build({ ...page, entryPoints: { host: path.join(ROOT, 'bench/page/host.ts') }, outdir: BUILD_DIR }),
     esbuild.build({ ...page, entryPoints: { bigWindow: path.join(ROOT, 'bench/page/bigWindow.ts') }, outdir: BUILD_DIR, loader: { '.css': 'empty' } }),
     esbuild.build({ ...page, entryPoints: { codecPage: path.join(ROOT, 'bench/page/codecPage.ts') }, outdir: BUILD_DIR }),
@@ -498,11 +481,11 @@ async function main() {
   }
   if (want('vscode')) {
     log('through the real VS Code path (code-server; streaming, teardown via the API)…');
-    const { vscodeBenches } = await import('./bench-vscode.mjs');
+    const { vscodeBenches } = await import('./vscode/runner.mjs');
     results.vscode = await vscodeBenches({ quick, log });
   }
   if (want('open')) {
-    const { openLatency } = await import('./bench-open.mjs');
+    const { openLatency } = await import('./open.mjs');
     results.open = await openLatency({ quick, log });
   }
   results.machine.loadAtEnd = os.loadavg()[0];

@@ -2,7 +2,7 @@
 // One message per sample (a plain array [x, y1, y2, …]), every sample appended to the
 // history in JS arrays, and a full setData of the whole history at a fixed 15 fps.
 (() => {
-  // The harness passes the series count in the URL; a VS Code webview (bench-vscode) on <body>.
+  // The harness passes the series count in the URL; a VS Code webview (bench/vscode/runner.mjs) on <body>.
   const S = Number(document.body?.dataset.series || new URLSearchParams(location.search).get('series')) || 1;
   const xs = [];
   const ys = Array.from({ length: S }, () => []);

@@ -1,10 +1,10 @@
 /**
  * Big windows: a 1,000,000-point window in an 800×400 uPlot chart, drawn through
- * PlotView's chart factory with decimation (webview/decimate.ts) and without
+ * PlotView's chart factory with decimation (webview/plot/decimate.ts) and without
  * (plain uPlot, which draws every point in view). Measures the redraw (setData to
  * the end of the chart's draw, JS), frames per second while redrawing every frame,
  * a zoom (x range to 10% of the data, re-decimated from the full columns) and a
- * cursor move. Exposed as `window.bigWindow` for scripts/bench.mjs.
+ * cursor move. Exposed as `window.bigWindow` for bench/run.mjs.
  */
 import uPlot from 'uplot';
 import { withDecimation } from '../../webview/plot/decimate';

@@ -6,7 +6,7 @@
  * clone, exactly the message shapes of src/shared/protocol.ts. The baseline gets
  * one message per sample, as a JSON-style array of numbers.
  *
- * Exposed as `window.bench` for scripts/bench.mjs (playwright-core).
+ * Exposed as `window.bench` for bench/run.mjs (playwright-core).
  */
 import type { DeltaMessage, SnapshotMessage, ViewSessionInfo } from '../../src/shared/protocol';
 

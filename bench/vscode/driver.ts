@@ -1,6 +1,6 @@
 /**
  * The benchmark driver that runs INSIDE the real VS Code extension host (code-server),
- * loaded as the workbench's `extensionTestsPath` by scripts/bench-vscode.mjs.
+ * loaded as the workbench's `extensionTestsPath` by bench/vscode/runner.mjs.
  *
  * It plays "another extension" using Live Plot's public API, and answers requests
  * from the runner, which measures the same moments in the browser (Playwright):
@@ -39,6 +39,16 @@ const CTL = process.env.LIVEPLOT_BENCH_DIR ?? '';
 type Req = { cmd: string } & Record<string, unknown>;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Child processes of the extension host that VS Code starts itself, not Live Plot: the
+ * language servers of its built-in extensions (e.g. the JSON server, `jsonServerMain`,
+ * which the benchmark's .liveplot JSON cells start), run from its own install folder.
+ */
+function vscodeOwnProcesses(): RegExp {
+  const builtins = path.join(vscode.env.appRoot, 'extensions') + path.sep;
+  return new RegExp(`${builtins.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|\\b(json|css|html|markdown)ServerMain\\b`);
+}
 
 /** A noisy signal per series, rows at a fixed rate on a millisecond x axis. */
 class Generator {
@@ -379,7 +389,8 @@ export async function run(): Promise<void> {
       await settle();
       const m0 = process.memoryUsage();
       const before = api.diagnostics();
-      const childrenBefore = childProcesses();
+      const notOurs = vscodeOwnProcesses();
+      const childrenBefore = childProcesses(notOurs);
       const t0 = performance.now();
       for (let i = 0; i < cycles; i++) await cycle(i);
       const seconds = (performance.now() - t0) / 1000;
@@ -397,9 +408,11 @@ export async function run(): Promise<void> {
         heapAfterMB: m1.heapUsed / 2 ** 20,
         before,
         after,
-        // VS Code's own (e.g. the JSON language server) were there before the cycles.
-        childProcesses: childProcesses().filter((p) => !childrenBefore.includes(p)),
+        // Processes the extension started and left (VS Code's own are not counted: they
+        // may start at any time, e.g. the JSON language server), new since the cycles began.
+        childProcesses: childProcesses(notOurs).filter((p) => !childrenBefore.includes(p)),
         childProcessesBefore: childrenBefore,
+        vscodeChildProcesses: childProcesses().filter((p) => notOurs.test(p)),
       };
     },
   };

@@ -23,12 +23,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { launchBrowser, startCodeServer } from './lib/codeServer.mjs';
-import { buildExtension } from './bench-open.mjs';
-import { cpuByRole, cpuOf, descendants } from './lib/proc.mjs';
-import { frameStats, median } from './lib/stats.mjs';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { launchBrowser, startCodeServer } from '../../scripts/lib/codeServer.mjs';
+import { median } from '../../test/helpers/stats.mjs';
+import { buildExtension, ROOT } from '../build.mjs';
+import { frameStats } from '../frames.mjs';
+import { cpuByRole, cpuOf, descendants } from '../proc.mjs';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs in the webview's frame: frames, intervals and main-thread lag for `ms`. */
@@ -68,7 +67,7 @@ const fmtCpu = (c) =>
     .map(([k, v]) => `${k} ${v.toFixed(2)}`)
     .join(', ');
 
-/** @returns {Promise<object>} the results (see bench.mjs's table) */
+/** @returns {Promise<object>} the results (see bench/run.mjs's table) */
 export async function vscodeBenches({ quick = false, log = console.log } = {}) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'liveplot-bench-vscode-'));
   const ext = path.join(tmp, 'extension');
@@ -317,7 +316,7 @@ export async function vscodeBenches({ quick = false, log = console.log } = {}) {
   }
 }
 
-// `node scripts/bench-vscode.mjs [--quick]` on its own prints the results.
+// `node bench/vscode/runner.mjs [--quick]` on its own prints the results.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   vscodeBenches({ quick: process.argv.includes('--quick') }).then(
     (r) => {
