@@ -5,7 +5,7 @@
  * the limit and the setting, and sessions already running are left alone.
  */
 import { DEFAULT_MEMORY_BUDGET_MB } from '../shared/limits';
-import { ringCapacity } from './session';
+import { ringCapacity } from './session/headroom';
 import { MAX_SERIES } from './ringBuffer';
 import { RANDOM_MAX_POINTS } from './sources/random';
 import type { ResolvedSpec } from './spec';

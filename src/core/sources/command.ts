@@ -6,7 +6,8 @@ import type { Clock } from '../clock';
 import type { ResourceCounters, Source, SourceContext, SourceFactory, SourceSink } from '../source';
 import type { SourceSpec } from '../spec';
 import { redactText } from '../redact';
-import { booleanOption, checkKnownOptions, errorCode, integerOption, MalformedReport, messageOf, stringMapOption, stringOption } from './common';
+import { booleanOption, checkKnownOptions, errorCode, integerOption, MalformedReport, stringMapOption, stringOption } from './common';
+import { errorMessage } from '../errors';
 import { WATCHDOG_SOURCE, WatchdogConfig } from './watchdog';
 
 /** Time between SIGTERM and SIGKILL when a session ends. */
@@ -149,7 +150,7 @@ export class CommandSource implements Source {
         });
       }
     } catch (e) {
-      return this.fail(`cannot start ${command}: ${messageOf(e)}`);
+      return this.fail(`cannot start ${command}: ${errorMessage(e)}`);
     }
     this.child = child;
     if (child.pid !== undefined) {

@@ -91,8 +91,3 @@ export function errorCode(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
 }
-
-/** The message of an error-like value. */
-export function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}

@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import { LineSplitter, TextLineParser } from '../parsers/lines';
 import type { ResourceCounters, Source, SourceContext, SourceFactory, SourceSink } from '../source';
 import type { SourceSpec } from '../spec';
-import { checkKnownOptions, errorCode, MalformedReport, messageOf, stringOption } from './common';
+import { checkKnownOptions, errorCode, MalformedReport, stringOption } from './common';
+import { errorMessage } from '../errors';
 import { untrustedMessage } from './command';
 
 const stat = promisify(fs.stat);
@@ -97,7 +98,7 @@ export class FileSource implements Source {
     this.busy = true;
     this.now = now;
     this.poll()
-      .catch((e) => this.showError(`cannot read ${this.opts.path}: ${messageOf(e)}`))
+      .catch((e) => this.showError(`cannot read ${this.opts.path}: ${errorMessage(e)}`))
       .finally(() => {
         this.busy = false;
         if (this.disposed) this.release();

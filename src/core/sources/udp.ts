@@ -5,7 +5,8 @@ import type { IDisposable } from '../../shared/lifecycle';
 import { TeleplotParser } from '../parsers/teleplot';
 import type { ResourceCounters, Source, SourceContext, SourceFactory, SourceSink } from '../source';
 import type { SourceSpec } from '../spec';
-import { checkKnownOptions, compileGlobs, errorCode, globOption, integerOption, MalformedReport, messageOf, stringOption } from './common';
+import { checkKnownOptions, compileGlobs, errorCode, globOption, integerOption, MalformedReport, stringOption } from './common';
+import { errorMessage } from '../errors';
 
 import { DEFAULT_UDP_ADDRESS, DEFAULT_UDP_PORT } from '../../shared/limits';
 
@@ -125,7 +126,7 @@ class UdpEndpoint {
     try {
       socket = dgram.createSocket({ type: isIPv6(this.at.address) ? 'udp6' : 'udp4' });
     } catch (e) {
-      this.setError(`UDP socket for ${this.label} could not be created: ${messageOf(e)}`);
+      this.setError(`UDP socket for ${this.label} could not be created: ${errorMessage(e)}`);
       return;
     }
     this.socket = socket;
@@ -136,7 +137,7 @@ class UdpEndpoint {
       try {
         socket.setRecvBufferSize(UDP_RECV_BUFFER_BYTES);
       } catch (e) {
-        this.log(`UDP ${this.label}: could not enlarge the receive buffer: ${messageOf(e)}`);
+        this.log(`UDP ${this.label}: could not enlarge the receive buffer: ${errorMessage(e)}`);
       }
       this.log(`UDP: listening on ${this.label}`);
       this.setError(undefined);
@@ -153,7 +154,7 @@ class UdpEndpoint {
     if (socket !== this.socket) return;
     this.close();
     this.setError(describeSocketError(this.at, e));
-    this.log(`UDP ${this.label}: ${messageOf(e)}`);
+    this.log(`UDP ${this.label}: ${errorMessage(e)}`);
   }
 
   /** Closes the socket (if open) and counts it closed, exactly once. */
@@ -209,7 +210,7 @@ class UdpEndpoint {
 /** A clear message for a bind failure. */
 function describeSocketError(at: UdpAddress, e: unknown): string {
   const code = errorCode(e);
-  const msg = messageOf(e);
+  const msg = errorMessage(e);
   switch (code) {
     case 'EADDRINUSE':
       return `UDP port ${at.port} on ${at.address} is busy: another program (or another VS Code window) is using it. Stop it, or use another port (setting livePlot.udp.port or "port" in the spec). (${msg})`;
