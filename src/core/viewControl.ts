@@ -3,8 +3,8 @@ import type { Session } from './session';
 import { errorMessage } from './session';
 
 /**
- * Applies a validated control message from a view to its session. Shared by
- * panels and notebook outputs. Returns an error text for the user, if any.
+ * Applies a validated control message from a view to its session (the "apply"
+ * step of the ViewChannel). Returns an error text for the view, if any.
  */
 export function applyControl(session: Session, msg: ViewToHostMessage): string | undefined {
   switch (msg.type) {
@@ -47,7 +47,7 @@ export function applyControl(session: Session, msg: ViewToHostMessage): string |
       return undefined;
     case 'attach':
     case 'start':
-      // Attaching and starting are owner-specific (panel vs. output) and handled by the caller.
+      // Attaching and starting are owner-specific (panel vs. output): the channel hands them to its endpoint.
       return undefined;
     default: {
       const never: never = msg;
