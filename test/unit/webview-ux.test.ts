@@ -10,7 +10,10 @@ import type uPlot from 'uplot';
 import type { HostToViewMessage, ViewSessionInfo, ViewToHostMessage } from '../../src/shared/protocol';
 import { readYRange, sameYRange, saneYRange } from '../../src/shared/yRange';
 import type { ChartFactory, PlotChart } from '../../webview/plot/chart';
+import { fitX, fitY } from '../../webview/plot/chartOptions';
 import { PlotView } from '../../webview/plot/plotView';
+import { RateMeter } from '../../webview/plot/status';
+import { checkYRange, SpecError } from '../../src/core/spec';
 
 const win = new Window({ url: 'https://webview.test/' });
 const doc = win.document as unknown as Document;
@@ -218,6 +221,47 @@ describe('PlotView y axis', () => {
     assert.equal(readYRange([1, 2, 3]), undefined);
     assert.equal(readYRange(['0', 1]), undefined);
     assert.ok(sameYRange([0, 1], [0, 1]) && sameYRange('auto', 'auto') && !sameYRange('auto', [0, 1]));
+  });
+
+  it('the page and the spec validator accept the same y ranges', () => {
+    const cases: unknown[] = ['auto', [0, 1], [1, 0], [0, 0], [-1e300, 1e300], [0, 1e301], [NaN, 1], [0, Infinity], ['0', 1], [0], [0, 1, 2], null, 'fixed'];
+    for (const c of cases) {
+      let host: unknown;
+      try {
+        host = checkYRange(c);
+      } catch (e) {
+        assert.ok(e instanceof SpecError);
+        host = undefined;
+      }
+      assert.deepEqual(readYRange(c), host, JSON.stringify(c));
+    }
+  });
+});
+
+describe('PlotView parts', () => {
+  it('fitX: the data range, its last window while following, some width around a single x', () => {
+    const live = { following: true, windowMs: 10_000, timeAxis: true };
+    assert.deepEqual(fitX(0, 50_000, live), [40_000, 50_000]);
+    assert.deepEqual(fitX(0, 50_000, { ...live, following: false }), [0, 50_000]);
+    assert.deepEqual(fitX(5, 5, { following: true, windowMs: undefined, timeAxis: false }), [4, 6]);
+    assert.deepEqual(fitX(5, 5, { following: true, windowMs: undefined, timeAxis: true }), [-495, 505]);
+    assert.deepEqual(fitX(null, null, live), [null, null]);
+  });
+
+  it('fitY: the fixed range, else the data with headroom, [0, 1] without finite data', () => {
+    assert.deepEqual(fitY(0, 100, [-1, 1]), [-1, 1]);
+    assert.deepEqual(fitY(null, null, 'auto'), [0, 1]);
+    assert.deepEqual(fitY(0, Infinity, 'auto'), [0, 1]);
+    const [lo, hi] = fitY(0, 100, 'auto');
+    assert.ok(lo! <= 0 && hi! >= 100, `${lo}..${hi}`);
+  });
+
+  it('RateMeter: messages per second over the last 3 s, 0 once they stop', () => {
+    const m = new RateMeter();
+    assert.equal(m.rate(0), undefined);
+    for (let t = 0; t <= 2000; t += 250) m.note(t);
+    assert.equal(m.rate(2000), 4);
+    assert.equal(m.rate(5001), 0);
   });
 });
 

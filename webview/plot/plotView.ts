@@ -4,10 +4,11 @@
  * nothing about how messages travel, only the protocol.
  *
  * This file is the coordinator: it applies the host's messages to the view's
- * state and data, draws at most once per animation frame, and renders the
- * status line and the root's data attributes. The parts live beside it:
- * toolbar.ts (controls), navigation.ts (zoom, pan, follow), chartOptions.ts
- * (uPlot options), legend.ts, png.ts, status.ts, startGate.ts, dataWindow.ts.
+ * state and data, and renders the status line and the root's data attributes
+ * (what tests read). The parts live beside it: toolbar.ts (controls),
+ * chartPane.ts (the chart, drawn once per frame), navigation.ts (zoom, pan,
+ * follow), chartOptions.ts (uPlot options), legend.ts, png.ts, status.ts,
+ * startGate.ts (Start for notebook outputs) and dataWindow.ts (the data).
  *
  * The vscode-elements components are registered by the entry points (see
  * elements.ts), not here, so that this module loads in a fake DOM for tests.
@@ -20,19 +21,15 @@ import type {
   ViewToHostMessage,
   YRange,
 } from '../../src/shared/protocol';
-import { isEpochMs } from '../../src/shared/timeAxis';
 import { sameYRange } from '../../src/shared/yRange';
-import { DisposableStore, toDisposable, type IDisposable } from '../lifecycle';
-import { defaultChartFactory, isSeriesShown, type ChartFactory, type PlotChart } from './chart';
-import { chartOptions, fitX, fitY } from './chartOptions';
+import { DisposableStore, type IDisposable } from '../lifecycle';
+import { defaultChartFactory, type ChartFactory } from './chart';
+import { ChartPane } from './chartPane';
 import { DataWindow } from './dataWindow';
 import { elementMaker, setData, setText } from './dom';
-import { enhanceLegend, syncLegend } from './legend';
-import { CHART_HELP, Navigation } from './navigation';
-import { drawPng } from './png';
+import { Navigation } from './navigation';
 import { StartGate } from './startGate';
 import { RateMeter, stateText, statsText, type ViewState } from './status';
-import { readTheme, themeKey, type ChartTheme } from './theme';
 import { Toolbar } from './toolbar';
 
 /** Options of a {@link PlotView}. */
@@ -51,17 +48,11 @@ export interface PlotViewOptions {
   readonly output?: string;
 }
 
-/** Chart size used until the container has been laid out. */
-const FALLBACK_SIZE = { width: 600, height: 300 };
-
 /** A live plot bound to one view id. */
 export class PlotView implements IDisposable {
   private readonly store = new DisposableStore();
   private readonly viewId: string;
-  private readonly createChart: ChartFactory;
   private readonly data = new DataWindow();
-  private readonly win: Window & typeof globalThis;
-  private readonly doc: Document;
 
   private disposed = false;
   private info: ViewSessionInfo | undefined;
@@ -76,32 +67,26 @@ export class PlotView implements IDisposable {
   /** A short message for the status line (e.g. an invalid y range), cleared by the next valid action. */
   private notice: string | undefined;
 
-  private chart: PlotChart | undefined;
-  private chartKey = '';
-  private chartSize = { width: 0, height: 0 };
-  private frame = 0;
-  private theme: ChartTheme;
-
+  private readonly win: Window & typeof globalThis;
   private readonly toolbar: Toolbar;
-  private readonly nav: Navigation;
   private readonly gate: StartGate;
-  private readonly chartHost: HTMLElement;
-  private readonly placeholder: HTMLElement;
-  private readonly legendHost: HTMLElement;
+  private readonly pane: ChartPane;
+  private readonly nav: Navigation;
   private readonly stateEl: HTMLElement;
   private readonly statsEl: HTMLElement;
 
+  /** Builds the view into `root` (toolbar, start gate, chart, legend, status line). */
   constructor(
     private readonly root: HTMLElement,
     private readonly post: (msg: ViewToHostMessage) => void,
     opts: PlotViewOptions,
   ) {
     this.viewId = opts.viewId;
-    this.createChart = opts.createChart ?? defaultChartFactory;
-    this.doc = root.ownerDocument;
-    this.win = (this.doc.defaultView ?? window) as Window & typeof globalThis;
-    const el = elementMaker(this.doc);
+    const doc = root.ownerDocument;
+    this.win = (doc.defaultView ?? window) as Window & typeof globalThis;
+    const el = elementMaker(doc);
     const uid = `lp-${this.viewId.replace(/[^\w-]/g, '')}`;
+    const title = opts.title ?? 'Live plot';
 
     root.classList.add('lp-root', opts.layout === 'fill' ? 'lp-fill' : 'lp-fixed');
     root.replaceChildren();
@@ -112,7 +97,7 @@ export class PlotView implements IDisposable {
         info: () => this.info,
         controlsEnabled: () => this.controlsEnabled(),
         closeEnabled: () => this.closeEnabled(),
-        shownY: () => this.chart?.scales?.y,
+        shownY: () => this.pane.chart?.scales?.y,
         send: (msg) => this.send(msg),
         follow: (on) => this.nav.setFollowing(on),
         exportPng: () => this.exportPng(),
@@ -122,29 +107,30 @@ export class PlotView implements IDisposable {
         rescale: () => this.nav.rescale(),
         render: () => this.render(),
       },
-      { title: opts.title ?? 'Live plot', closeLabel: opts.closeLabel, uid, viewId: this.viewId },
+      { title, closeLabel: opts.closeLabel, uid, viewId: this.viewId },
     );
 
     const output = opts.output;
-    this.gate = new StartGate(this.doc, () => {
+    this.gate = new StartGate(doc, () => {
       if (output) this.send({ type: 'start', viewId: this.viewId, output });
     });
     root.appendChild(this.gate.element);
     this.store.add(this.gate);
 
-    this.chartHost = el('div', 'lp-chart', root);
-    // Focusable for keyboard zoom and pan; the help is its description.
-    this.chartHost.tabIndex = 0;
-    this.chartHost.setAttribute('role', 'group');
-    this.chartHost.setAttribute('aria-roledescription', 'chart');
-    this.chartHost.setAttribute('aria-label', `${opts.title ?? 'Live plot'} chart`);
-    const help = el('span', 'lp-sr-only', root);
-    help.id = `${uid}-help`;
-    help.textContent = CHART_HELP;
-    this.chartHost.setAttribute('aria-describedby', help.id);
-    this.placeholder = el('div', 'lp-placeholder', this.chartHost);
-    this.placeholder.textContent = 'Waiting for data…';
-    this.legendHost = el('div', 'lp-legend', root);
+    this.pane = new ChartPane(
+      root,
+      this.data,
+      opts.createChart ?? defaultChartFactory,
+      {
+        info: () => this.info,
+        yRange: () => this.yRange(),
+        following: () => this.nav.following,
+        heldRange: () => this.nav.heldRange(),
+        onSelect: (u) => this.nav.onSelect(u),
+        changed: () => this.render(),
+      },
+      { title, uid },
+    );
 
     const status = el('div', 'lp-status', root);
     this.stateEl = el('span', 'lp-state', status);
@@ -152,31 +138,20 @@ export class PlotView implements IDisposable {
     this.stateEl.setAttribute('aria-live', 'polite');
     this.statsEl = el('span', 'lp-stats', status);
 
-    this.theme = readTheme(root);
     this.store.add(this.toolbar);
     this.nav = this.store.add(
       new Navigation(
         {
-          chart: () => this.chart,
+          chart: () => this.pane.chart,
           data: () => this.data.view(),
-          chartWidth: () => this.chartSize.width,
+          chartWidth: () => this.pane.width,
           changed: () => this.render(),
         },
-        this.chartHost,
+        this.pane.element,
         this.win,
       ),
     );
-    this.observe();
-    this.store.add(
-      toDisposable(() => {
-        if (this.frame) {
-          this.win.cancelAnimationFrame(this.frame);
-          this.frame = 0;
-        }
-        this.chart?.destroy();
-        this.chart = undefined;
-      }),
-    );
+    this.store.add(this.pane);
     this.render();
   }
 
@@ -248,18 +223,7 @@ export class PlotView implements IDisposable {
    * browser cannot draw (no canvas).
    */
   toPng(): string | undefined {
-    const canvas = this.chartHost.querySelector('canvas');
-    return drawPng({
-      doc: this.doc,
-      devicePixelRatio: this.win.devicePixelRatio || 1,
-      canvas,
-      cssWidth: canvas ? 0 : this.measure().width,
-      placeholder: this.placeholder.textContent ?? '',
-      theme: this.theme,
-      title: this.info?.title || this.toolbar.title || 'Live plot',
-      series: this.data.series,
-      isShown: (i) => isSeriesShown(this.chart, i + 1),
-    });
+    return this.pane.toPng(this.info?.title || this.toolbar.title || 'Live plot');
   }
 
   /** Destroys the chart, observers and listeners. Safe to call twice. */
@@ -303,7 +267,7 @@ export class PlotView implements IDisposable {
     this.updates++;
     this.received += rows;
     this.rate.note(this.now());
-    this.scheduleDraw();
+    this.pane.scheduleDraw();
   }
 
   private now(): number {
@@ -358,15 +322,16 @@ export class PlotView implements IDisposable {
   private render(): void {
     const info = this.info;
     const following = this.nav.following;
+    const chart = this.pane.chart;
     this.toolbar.update({
       info,
       controlsEnabled: this.controlsEnabled(),
       closeEnabled: this.closeEnabled(),
-      hasChart: !!this.chart,
+      hasChart: !!chart,
       following,
     });
     if (info) {
-      this.chartHost.setAttribute('aria-label', `${info.title || 'Live plot'} chart`);
+      this.pane.setTitle(info.title || 'Live plot');
     }
     const ended = this.state === 'ended' || this.state === 'unknown-session' || this.state === 'not-started';
     const facts = {
@@ -374,13 +339,13 @@ export class PlotView implements IDisposable {
       state: this.state,
       override: this.statusOverride,
       localRate: this.rate.rate(this.now()),
-      windowMs: this.timeWindowMs(),
+      windowMs: this.pane.timeWindowMs(),
       yRange: this.yRange(),
-      zoomed: !following && !!this.chart,
+      zoomed: !following && !!chart,
       notice: this.notice,
     };
-    if (!this.chart) {
-      setText(this.placeholder, ended ? stateText(facts) : 'Waiting for data…');
+    if (!chart) {
+      this.pane.setPlaceholder(ended ? stateText(facts) : 'Waiting for data…');
     }
     setText(this.stateEl, stateText(facts));
     setText(this.statsEl, statsText(facts));
@@ -401,137 +366,7 @@ export class PlotView implements IDisposable {
     setData(a, 'ignored', String(this.ignored));
     setData(a, 'following', String(following));
     setData(a, 'yRange', y === 'auto' ? 'auto' : `${y[0]},${y[1]}`);
-    setData(a, 'visibleSeries', this.data.series.filter((_, i) => isSeriesShown(this.chart, i + 1)).join(','));
-  }
-
-  // ------------------------------------------------------------------ chart
-
-  private scheduleDraw(): void {
-    if (!this.frame && !this.disposed) {
-      this.frame = this.win.requestAnimationFrame(this.onFrame);
-    }
-  }
-
-  /** At most one setData per animation frame, however many messages arrived. */
-  private readonly onFrame = (): void => {
-    this.frame = 0;
-    if (this.disposed || this.data.series.length === 0) {
-      return;
-    }
-    const timeX = this.isTimeAxis();
-    const key = `${this.data.series.join('\u0000')}|${timeX}|${themeKey(this.theme)}`;
-    const view = this.data.view();
-    if (this.chart && key === this.chartKey) {
-      // While zoomed or panned, new data must not move the x range.
-      this.chart.setData(view, this.nav.following);
-      this.render();
-      return;
-    }
-    // New series, axis kind or theme: a new chart, keeping a held x range.
-    const held = this.nav.heldRange();
-    this.chart?.destroy();
-    this.chart = undefined;
-    this.chartKey = key;
-    this.placeholder.hidden = true;
-    const size = this.measure();
-    this.chartSize = size;
-    const isShown = (i: number): boolean => isSeriesShown(this.chart, i);
-    const opts = chartOptions({
-      size,
-      timeX,
-      theme: this.theme,
-      series: this.data.series,
-      legendHost: this.legendHost,
-      latest: (s) => this.latest(s),
-      xRange: (min, max) =>
-        fitX(min, max, { following: this.nav.following, windowMs: this.timeWindowMs(), timeAxis: this.isTimeAxis() }),
-      yRange: (min, max) => fitY(min, max, this.yRange()),
-      onSelect: (u) => this.nav.onSelect(u),
-      onSeriesToggled: () => {
-        syncLegend(this.legendHost, isShown);
-        this.render();
-      },
-    });
-    this.chart = this.createChart(opts, view, this.chartHost);
-    enhanceLegend(this.legendHost, this.data.series, isShown);
-    if (held && this.chart.setScale) {
-      this.chart.setScale('x', held);
-    }
-    this.render();
-  };
-
-  /** The time window in ms, if the session has one and this chart has a time axis. */
-  private timeWindowMs(): number | undefined {
-    const w = this.info?.windowSeconds;
-    return typeof w === 'number' && Number.isFinite(w) && w > 0 && this.isTimeAxis() ? w * 1000 : undefined;
-  }
-
-  /** Append mode with epoch-millisecond x (or no data yet) shows wall-clock time. */
-  private isTimeAxis(): boolean {
-    if (this.info?.mode !== 'append') {
-      return false;
-    }
-    const x0 = this.data.firstX();
-    return x0 === undefined || isEpochMs(x0);
-  }
-
-  /** The newest finite value of column `s` (0 = x), for the legend when the cursor is away. */
-  private latest(s: number): number | undefined {
-    const col = this.data.view()[s];
-    if (!col) {
-      return undefined;
-    }
-    for (let i = col.length - 1; i >= 0 && i >= col.length - 10_000; i--) {
-      const v = col[i]!;
-      if (!Number.isNaN(v)) {
-        return v;
-      }
-    }
-    return undefined;
-  }
-
-  private measure(): { width: number; height: number } {
-    const w = Math.floor(this.chartHost.clientWidth);
-    const h = Math.floor(this.chartHost.clientHeight);
-    return {
-      width: w > 0 ? w : FALLBACK_SIZE.width,
-      height: h > 0 ? h : FALLBACK_SIZE.height,
-    };
-  }
-
-  private resize(): void {
-    if (!this.chart) {
-      return;
-    }
-    const size = this.measure();
-    if (size.width !== this.chartSize.width || size.height !== this.chartSize.height) {
-      this.chartSize = size;
-      this.chart.setSize(size);
-    }
-  }
-
-  /** Resizes with the container; rebuilds the chart when VS Code's theme changes. */
-  private observe(): void {
-    const RO = this.win.ResizeObserver;
-    if (RO) {
-      const ro = new RO(() => this.resize());
-      ro.observe(this.chartHost);
-      this.store.add(toDisposable(() => ro.disconnect()));
-    }
-    const MO = this.win.MutationObserver;
-    if (MO && this.doc.body) {
-      // VS Code switches themes by changing body classes and the variables on <html>.
-      const mo = new MO(() => {
-        const next = readTheme(this.root);
-        if (themeKey(next) !== themeKey(this.theme)) {
-          this.theme = next;
-          this.scheduleDraw();
-        }
-      });
-      mo.observe(this.doc.body, { attributes: true, attributeFilter: ['class'] });
-      mo.observe(this.doc.documentElement, { attributes: true, attributeFilter: ['style'] });
-      this.store.add(toDisposable(() => mo.disconnect()));
-    }
+    setData(a, 'visibleSeries', this.data.series.filter((_, i) => this.pane.isShown(i)).join(','));
   }
 }
 
