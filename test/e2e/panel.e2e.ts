@@ -35,9 +35,9 @@ describe('panel session (real UI)', function () {
     await row.first().waitFor({ state: 'visible', timeout: 15_000 });
     await screenshot(page, 'panel-and-tree');
 
-    // Move the period control to 0.25 s: the update rate follows (≈ 4/s).
+    // Move the period control to 250 ms: the update rate follows (≈ 4/s).
     await frame.locator('vscode-single-select.lp-period').click();
-    await frame.getByRole('option', { name: /^0\.25/ }).first().click();
+    await frame.getByRole('option', { name: /^250 ms/ }).first().click();
     d = await waitForDiagnostics<Diag>(undefined, (x) => x.list[0]?.periodMs === 250);
     d = await waitForDiagnostics<Diag>(undefined, (x) => (x.list[0]?.rate ?? 0) >= 3, 15_000);
     assert.ok(d.list[0]!.rate <= 4.5, `rate ${d.list[0]!.rate}`);
