@@ -54,3 +54,40 @@ export interface ResourceCounters {
  * so that a spec can be checked by creating and disposing a source.
  */
 export type SourceFactory = (spec: SourceSpec, ctx: SourceContext) => Source;
+
+/** A JSON-schema fragment: the options of one source kind (besides `kind`). */
+export interface SourceOptionsSchema {
+  /** The kind in the schema's list of kinds. */
+  readonly markdownDescription: string;
+  /** Each option's JSON schema, in the order errors list them. */
+  readonly properties: { readonly [option: string]: object };
+  /** Options a spec must give. */
+  readonly required?: readonly string[];
+}
+
+/**
+ * Everything about one source kind, in its own file: the registry, the New
+ * Session picker, the trust gate and the JSON schema of the spec
+ * (`schemas/session-spec.schema.json`, checked by a test) all read it.
+ */
+export interface SourceKindDescriptor {
+  readonly kind: string;
+  /** Shown in the New Session picker. */
+  readonly label: string;
+  /** One line for the picker. */
+  readonly description: string;
+  /** Whether the kind may only run in a trusted workspace (it runs programs, reads files, reaches the network…). */
+  readonly needsTrust: boolean;
+  /** What the kind does, for the refusal in an untrusted workspace ("runs programs"). */
+  readonly untrustedReason?: string;
+  readonly factory: SourceFactory;
+  /** Its options, as the JSON schema of the spec states them. */
+  readonly schema: SourceOptionsSchema;
+  /** Offered by New Session: it starts without options. */
+  readonly inNewSession?: boolean;
+}
+
+/** The option names a kind accepts (its schema's properties), for `checkKnownOptions`. */
+export function optionNames(schema: SourceOptionsSchema): readonly string[] {
+  return Object.keys(schema.properties);
+}

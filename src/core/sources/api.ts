@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import { MAX_NAME_LENGTH } from '../parsers/teleplot';
-import type { Source, SourceContext, SourceFactory, SourceSink } from '../source';
+import type { Source, SourceContext, SourceFactory, SourceKindDescriptor, SourceSink } from '../source';
 import type { SourceSpec } from '../spec';
 import { checkKnownOptions } from './common';
 
@@ -147,4 +147,14 @@ function isFiniteNumber(v: unknown): v is number {
 export const createApiSource: SourceFactory = (spec: SourceSpec, ctx: SourceContext) => {
   checkKnownOptions(spec, 'api', []);
   return new ApiSource(ctx.clock);
+};
+
+/** The `api` kind: another extension pushes samples (`handle.push`). */
+export const apiSourceKind: SourceKindDescriptor = {
+  kind: 'api',
+  label: 'api',
+  description: 'samples pushed by another extension through the API',
+  needsTrust: false,
+  factory: createApiSource,
+  schema: { markdownDescription: 'Another extension pushes samples through the API (`handle.push`). No options.', properties: {} },
 };

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LineSplitter, TextLineParser } from '../parsers/lines';
 import type { Clock } from '../clock';
-import type { ResourceCounters, Source, SourceContext, SourceFactory, SourceSink } from '../source';
+import { optionNames, type ResourceCounters, type Source, type SourceContext, type SourceFactory, type SourceKindDescriptor, type SourceOptionsSchema, type SourceSink } from '../source';
 import type { SourceSpec } from '../spec';
 import { redactText } from '../redact';
 import { booleanOption, checkKnownOptions, errorCode, integerOption, MalformedReport, stringMapOption, stringOption } from './common';
@@ -485,13 +485,31 @@ function liveMembersOnLinux(pgid: number): boolean {
 /** What the command source does, in its refusal in an untrusted workspace. */
 export const COMMAND_UNTRUSTED = 'runs programs';
 
-const COMMAND_OPTIONS = ['command', 'args', 'cwd', 'shell', 'env', 'maxLinesPerSecond'] as const;
+/** The kind's options as the JSON schema of the spec states them; the factory accepts exactly these. */
+const COMMAND_SCHEMA: SourceOptionsSchema = {
+  markdownDescription: 'Runs a program and plots its stdout (Teleplot lines, CSV or whitespace-separated numbers). Trusted workspaces only. Options: `command`, `args`, `cwd`, `shell`, `env`.',
+  properties: {
+    command: { type: 'string', minLength: 1, markdownDescription: 'The program to run (no shell unless `shell` is true).' },
+    args: { type: 'array', items: { type: ['string', 'number'] }, markdownDescription: 'Its arguments, e.g. `["-u", "sensor.py"]`.' },
+    cwd: { type: 'string', minLength: 1, markdownDescription: 'Working folder, relative to the workspace folder.' },
+    shell: { type: 'boolean', default: false, markdownDescription: 'Run `command` through the shell.' },
+    env: { type: 'object', additionalProperties: { type: 'string' }, markdownDescription: 'Extra environment variables.' },
+    maxLinesPerSecond: {
+      type: 'integer',
+      minimum: 1,
+      maximum: COMMAND_MAX_LINES_PER_SECOND,
+      default: COMMAND_DEFAULT_MAX_LINES_PER_SECOND,
+      markdownDescription: 'Most stdout lines parsed per second; further lines are dropped and counted in the status.',
+    },
+  },
+  required: ['command'],
+};
 
 /** Factory of `command` sources; `baseCwd` is the workspace folder (default: the host's cwd). */
 export function commandSourceFactory(baseCwd: () => string | undefined = () => undefined): SourceFactory {
   return (spec: SourceSpec, ctx: SourceContext) => {
     if (!ctx.workspaceTrusted) throw new Error(untrustedMessage('command', COMMAND_UNTRUSTED));
-    checkKnownOptions(spec, 'command', COMMAND_OPTIONS);
+    checkKnownOptions(spec, 'command', optionNames(COMMAND_SCHEMA));
     const command = stringOption(spec, 'command', true);
     const rawArgs = spec.args ?? [];
     if (!Array.isArray(rawArgs) || !rawArgs.every((a) => typeof a === 'string' || typeof a === 'number')) {
@@ -525,4 +543,17 @@ function spawnWatched(config: WatchdogConfig, cwd: string, env: NodeJS.ProcessEn
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     windowsHide: true,
   });
+}
+
+/** The `command` kind; `baseCwd` is the workspace folder. It refuses restricted mode in its factory too, with the same message. */
+export function commandSourceKind(baseCwd?: () => string | undefined): SourceKindDescriptor {
+  return {
+    kind: 'command',
+    label: 'command',
+    description: 'runs a program and plots its stdout',
+    needsTrust: true,
+    untrustedReason: COMMAND_UNTRUSTED,
+    factory: commandSourceFactory(baseCwd),
+    schema: COMMAND_SCHEMA,
+  };
 }

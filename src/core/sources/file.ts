@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { promisify } from 'node:util';
 import { LineSplitter, TextLineParser } from '../parsers/lines';
-import type { ResourceCounters, Source, SourceContext, SourceFactory, SourceSink } from '../source';
+import { optionNames, type ResourceCounters, type Source, type SourceContext, type SourceFactory, type SourceKindDescriptor, type SourceOptionsSchema, type SourceSink } from '../source';
 import type { SourceSpec } from '../spec';
 import { checkKnownOptions, errorCode, MalformedReport, stringOption } from './common';
 import { errorMessage } from '../errors';
@@ -260,17 +260,42 @@ export class FileSource implements Source {
 /** What the file source does, in its refusal in an untrusted workspace. */
 export const FILE_UNTRUSTED = 'reads files';
 
-const FILE_OPTIONS = ['path', 'from'] as const;
+/** The kind's options as the JSON schema of the spec states them; the factory accepts exactly these. */
+const FILE_SCHEMA: SourceOptionsSchema = {
+  markdownDescription: 'Tails a file of such lines. Trusted workspaces only. Options: `path`, `from`.',
+  properties: {
+    path: { type: 'string', minLength: 1, markdownDescription: 'The file to tail, relative to the workspace folder.' },
+    from: {
+      enum: ['end', 'start'],
+      default: 'end',
+      markdownEnumDescriptions: ['Only lines written from now on.', 'The whole file, then new lines.'],
+    },
+  },
+  required: ['path'],
+};
 
 /** Factory of `file` sources; relative paths are resolved against `baseCwd` (the workspace folder). */
 export function fileSourceFactory(baseCwd: () => string | undefined = () => undefined): SourceFactory {
   return (spec: SourceSpec, ctx: SourceContext) => {
     if (!ctx.workspaceTrusted) throw new Error(untrustedMessage('file', FILE_UNTRUSTED));
-    checkKnownOptions(spec, 'file', FILE_OPTIONS);
+    checkKnownOptions(spec, 'file', optionNames(FILE_SCHEMA));
     const p = stringOption(spec, 'path', true);
     const from = spec.from ?? 'end';
     if (from !== 'end' && from !== 'start') throw new Error('source.from must be "end" or "start"');
     const resolved = path.resolve(baseCwd() || process.cwd(), p);
     return new FileSource({ path: resolved, from }, ctx.resources);
+  };
+}
+
+/** The `file` kind; relative paths resolve against `baseCwd`. It refuses restricted mode in its factory too. */
+export function fileSourceKind(baseCwd?: () => string | undefined): SourceKindDescriptor {
+  return {
+    kind: 'file',
+    label: 'file',
+    description: 'tails a file of telemetry lines',
+    needsTrust: true,
+    untrustedReason: FILE_UNTRUSTED,
+    factory: fileSourceFactory(baseCwd),
+    schema: FILE_SCHEMA,
   };
 }

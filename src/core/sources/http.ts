@@ -1,7 +1,7 @@
 import { HTTP_MAX_BODY_BYTES } from '../../shared/limits';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { ResourceCounters, Source, SourceContext, SourceFactory, SourceSink } from '../source';
+import { optionNames, type ResourceCounters, type Source, type SourceContext, type SourceFactory, type SourceKindDescriptor, type SourceOptionsSchema, type SourceSink } from '../source';
 import type { SourceSpec } from '../spec';
 import { redactUrl, redactText } from '../redact';
 import { untrustedMessage } from './command';
@@ -291,12 +291,38 @@ export class HttpSource implements Source {
 /** What the http source does, in its refusal in an untrusted workspace. */
 export const HTTP_UNTRUSTED = 'makes network requests';
 
-const HTTP_OPTIONS = ['url', 'paths', 'timeoutMs', 'headers'] as const;
+/** The kind's options as the JSON schema of the spec states them; the factory accepts exactly these. */
+const HTTP_SCHEMA: SourceOptionsSchema = {
+  markdownDescription: 'Polls a JSON endpoint once a period and plots numbers picked by path. Options: `url`, `paths`, `timeoutMs`, `headers`.',
+  properties: {
+    url: {
+      type: 'string',
+      pattern: '^[Hh][Tt][Tt][Pp][Ss]?://',
+      markdownDescription: 'An `http://` or `https://` JSON endpoint, polled once a period.',
+    },
+    paths: {
+      markdownDescription: 'The numbers to plot: `["temperature"]`, or series names mapped to paths: `{ "p1": "pumps[0].pressure" }`.',
+      anyOf: [
+        { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, maxItems: MAX_PATHS },
+        { type: 'object', additionalProperties: { type: 'string', minLength: 1 }, minProperties: 1, maxProperties: MAX_PATHS },
+      ],
+    },
+    timeoutMs: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 60000,
+      default: HTTP_DEFAULT_TIMEOUT_MS,
+      markdownDescription: 'Request timeout (ms), further capped at 80 % of the period.',
+    },
+    headers: { type: 'object', additionalProperties: { type: 'string' }, markdownDescription: 'Extra request headers.' },
+  },
+  required: ['url', 'paths'],
+};
 
 /** Factory of `http` sources. */
 export const createHttpSource: SourceFactory = (spec: SourceSpec, ctx: SourceContext) => {
   if (!ctx.workspaceTrusted) throw new Error(untrustedMessage('http', HTTP_UNTRUSTED));
-  checkKnownOptions(spec, 'http', HTTP_OPTIONS);
+  checkKnownOptions(spec, 'http', optionNames(HTTP_SCHEMA));
   const raw = stringOption(spec, 'url', true);
   let url: URL;
   try {
@@ -348,3 +374,14 @@ function printable(text: string, max: number): string {
   const t = text.replace(/[^\x20-\x7e]/g, '?');
   return t.length > max ? `${t.slice(0, max)}…` : t;
 }
+
+/** The `http` kind. It refuses restricted mode in its factory too. */
+export const httpSourceKind: SourceKindDescriptor = {
+  kind: 'http',
+  label: 'http',
+  description: 'polls a JSON endpoint once a period',
+  needsTrust: true,
+  untrustedReason: HTTP_UNTRUSTED,
+  factory: createHttpSource,
+  schema: HTTP_SCHEMA,
+};

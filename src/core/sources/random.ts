@@ -1,4 +1,4 @@
-import type { Source, SourceFactory, SourceSink } from '../source';
+import type { Source, SourceFactory, SourceKindDescriptor, SourceSink } from '../source';
 import type { SourceSpec } from '../spec';
 
 /** Values a random source generates per tick, at most (each tick builds and sends a whole frame). */
@@ -56,3 +56,20 @@ export class RandomSource implements Source {
 }
 
 export const createRandomSource: SourceFactory = (spec) => new RandomSource(readOptions(spec));
+
+/** The `random` kind: the seed's demo. */
+export const randomSourceKind: SourceKindDescriptor = {
+  kind: 'random',
+  label: 'random',
+  description: "the seed's demo: a fresh frame of random values every period",
+  needsTrust: false,
+  factory: createRandomSource,
+  inNewSession: true,
+  schema: {
+    markdownDescription: 'The classic demo: every period a fresh frame of `points` uniform random values over x = 1..points. Options: `min`, `max`.',
+    properties: {
+      min: { type: 'number', default: 0, markdownDescription: 'Smallest value (default 0).' },
+      max: { type: 'number', default: 1, markdownDescription: 'Values stay below this (default 1); must be greater than `min`.' },
+    },
+  },
+};

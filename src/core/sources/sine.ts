@@ -1,4 +1,4 @@
-import type { Source, SourceFactory, SourceSink } from '../source';
+import type { Source, SourceFactory, SourceKindDescriptor, SourceSink } from '../source';
 import type { SourceSpec } from '../spec';
 
 /** Samples a second a sine source may generate (`sampleRateHz × waves`). */
@@ -78,3 +78,33 @@ export class SineSource implements Source {
 }
 
 export const createSineSource: SourceFactory = (spec) => new SineSource(readOptions(spec));
+
+/** The `sine` kind: a streaming demo. */
+export const sineSourceKind: SourceKindDescriptor = {
+  kind: 'sine',
+  label: 'sine',
+  description: 'a few sine waves, streaming',
+  needsTrust: false,
+  factory: createSineSource,
+  inNewSession: true,
+  schema: {
+    markdownDescription: 'A few synthetic sine waves, streaming. Options: `waves`, `frequencyHz`, `sampleRateHz`.',
+    properties: {
+      waves: { type: 'integer', minimum: 1, maximum: 16, default: 3, markdownDescription: 'Number of waves (series), 1–16.' },
+      frequencyHz: {
+        type: 'number',
+        exclusiveMinimum: 0,
+        maximum: 1000,
+        default: 0.2,
+        markdownDescription: 'Frequency of the first wave in Hz; wave n has n × this.',
+      },
+      sampleRateHz: {
+        type: 'number',
+        exclusiveMinimum: 0,
+        maximum: 100000,
+        default: 20,
+        markdownDescription: 'Samples per second; `sampleRateHz × waves` is at most 200000.',
+      },
+    },
+  },
+};

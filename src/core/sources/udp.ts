@@ -3,7 +3,7 @@ import { isIPv6 } from 'node:net';
 import type { Clock } from '../clock';
 import type { IDisposable } from '../../shared/lifecycle';
 import { TeleplotParser } from '../parsers/teleplot';
-import type { ResourceCounters, Source, SourceContext, SourceFactory, SourceSink } from '../source';
+import { optionNames, type ResourceCounters, type Source, type SourceContext, type SourceFactory, type SourceKindDescriptor, type SourceOptionsSchema, type SourceSink } from '../source';
 import type { SourceSpec } from '../spec';
 import { checkKnownOptions, compileGlobs, errorCode, globOption, integerOption, MalformedReport, stringOption } from './common';
 import { errorMessage } from '../errors';
@@ -274,12 +274,35 @@ export class UdpSource implements Source {
   }
 }
 
-const UDP_OPTIONS = ['address', 'port', 'match'] as const;
+/** The kind's options as the JSON schema of the spec states them; the factory accepts exactly these. */
+const UDP_SCHEMA: SourceOptionsSchema = {
+  markdownDescription: 'Telemetry lines in the Teleplot text format (`name:value`) on a shared UDP socket, default 127.0.0.1:47269. Options: `address`, `port`, `match`.',
+  properties: {
+    address: {
+      type: 'string',
+      minLength: 1,
+      default: DEFAULT_UDP_ADDRESS,
+      markdownDescription: 'Address to listen on; default `livePlot.udp.address`. `0.0.0.0` accepts other machines.',
+    },
+    port: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 65535,
+      default: DEFAULT_UDP_PORT,
+      markdownDescription: 'UDP port; default `livePlot.udp.port` (Teleplot\'s 47269).',
+    },
+    match: {
+      markdownDescription: 'Series to plot: a glob such as `"pump*"` (several separated by `,`) or an array of globs. Default: every series.',
+      default: '*',
+      anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+    },
+  },
+};
 
 /** Factory of `udp` sources on `hub`; `defaults` gives the settings' address and port. */
 export function udpSourceFactory(hub: UdpHub, defaults: () => UdpAddress | undefined = () => undefined): SourceFactory {
   return (spec: SourceSpec, ctx: SourceContext) => {
-    checkKnownOptions(spec, 'udp', UDP_OPTIONS);
+    checkKnownOptions(spec, 'udp', optionNames(UDP_SCHEMA));
     const d = sanitizeDefaults(defaults());
     const asked = stringOption(spec, 'address')?.trim();
     const port = integerOption(spec, 'port', 1, 65535) ?? d.port;
@@ -308,4 +331,23 @@ function sanitizeDefaults(d: UdpAddress | undefined): UdpAddress {
   const address = typeof d?.address === 'string' && d.address.trim() ? d.address.trim() : DEFAULT_UDP_ADDRESS;
   const port = typeof d?.port === 'number' && Number.isInteger(d.port) && d.port >= 1 && d.port <= 65535 ? d.port : DEFAULT_UDP_PORT;
   return { address, port };
+}
+
+/**
+ * The `udp` kind on `hub`; `defaults` gives the settings' address and port.
+ * Restricted mode binds loopback only (see the factory), so it needs no trust.
+ */
+export function udpSourceKind(hub: UdpHub, defaults: () => UdpAddress | undefined = () => undefined): SourceKindDescriptor {
+  return {
+    kind: 'udp',
+    label: 'udp',
+    get description() {
+      const d = sanitizeDefaults(defaults());
+      return `telemetry lines (Teleplot format) on UDP ${d.address}:${d.port}`;
+    },
+    needsTrust: false,
+    factory: udpSourceFactory(hub, defaults),
+    inNewSession: true,
+    schema: UDP_SCHEMA,
+  };
 }
