@@ -2,7 +2,7 @@ import type { CountingClock } from './clock';
 import { Emitter } from '../shared/event';
 import { Disposable, DisposableMap, DisposableStore, IDisposable } from '../shared/lifecycle';
 import { DisposeReason, errorMessage, Owner, Session, SessionInfo, SessionLimits } from './session';
-import type { ResourceCounters } from './source';
+import type { ResourceCounters, SourceKindDescriptor } from './source';
 import type { SourceRegistry } from './sources/registry';
 import { ResolvedSpec, SpecError, SpecLimits, validateSpec } from './spec';
 import { budgetRefusal, DEFAULT_MEMORY_BUDGET_MB, estimateRingBytes, sourceCapRefusal } from './memoryBudget';
@@ -84,6 +84,11 @@ export class SessionManager extends Disposable {
 
   private log(line: string): void {
     this.opts.log?.(line);
+  }
+
+  /** The source kinds registered now (the New Session picker offers those with `inNewSession`). */
+  sourceKinds(): SourceKindDescriptor[] {
+    return this.opts.registry.descriptors();
   }
 
   /** The spec limits in force, with the source kinds registered now. */

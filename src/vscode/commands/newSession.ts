@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { IDisposable } from '../../shared/lifecycle';
-import { readUdp } from '../config';
 import { Commands } from '../ids';
 import { CommandContext, CommandGroup } from './command';
 
@@ -17,12 +16,8 @@ export function registerNewSessionCommand(c: CommandContext): IDisposable {
 }
 
 async function newSession(c: CommandContext, kind?: string, title?: string): Promise<string | undefined> {
-  const kinds = [
-    { label: 'random', description: "the seed's demo: a fresh frame of random values every period" },
-    { label: 'sine', description: 'a few sine waves, streaming' },
-    { label: 'udp', description: `telemetry lines (Teleplot format) on UDP ${readUdp().address}:${readUdp().port}` },
-  ];
-  const picked = kind ?? (await vscode.window.showQuickPick(kinds, { placeHolder: 'Source of the new live plot', title: 'Live Plot: New Session' }))?.label;
+  const kinds = c.manager.sourceKinds().filter((d) => d.inNewSession).map((d) => ({ label: d.label, description: d.description, sourceKind: d.kind }));
+  const picked = kind ?? (await vscode.window.showQuickPick(kinds, { placeHolder: 'Source of the new live plot', title: 'Live Plot: New Session' }))?.sourceKind;
   if (!picked) return undefined;
   const name =
     title ??
