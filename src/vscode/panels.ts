@@ -155,6 +155,8 @@ class PanelBinding implements IDisposable {
   private readonly store = new DisposableStore();
   private viewId: string | undefined;
   private _disposed = false;
+  /** Taken while the panel is alive: a disposed panel's `webview` getter throws. */
+  private readonly webview: vscode.Webview;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -162,6 +164,7 @@ class PanelBinding implements IDisposable {
     receive: (binding: PanelBinding, raw: unknown) => void,
     private readonly onGone: (reason: DisposeReason | undefined) => void,
   ) {
+    this.webview = panel.webview;
     this.store.add(panel.onDidDispose(() => {
       this._disposed = true;
       this.session.dispose('panel-closed');
@@ -192,7 +195,7 @@ class PanelBinding implements IDisposable {
 
   /** Sends `m` to the page, unless the panel is gone. */
   post(m: HostToViewMessage): void {
-    if (!this._disposed) this.panel.webview.postMessage(m).then(undefined, () => undefined);
+    if (!this._disposed) this.webview.postMessage(m).then(undefined, () => undefined);
   }
 
   /** Ties `d` to this binding's life. */
