@@ -1,3 +1,4 @@
+import { isPeriodRequest } from '../shared/limits';
 import { MAX_PNG_DATA_URL_LENGTH, PNG_DATA_URL_PREFIX, VIEW_TO_HOST_TYPES, ViewToHostMessage, ViewToHostType } from '../shared/protocol';
 
 /** Result of checking an untrusted message from a view. */
@@ -86,7 +87,8 @@ function parseFields(raw: unknown): ParsedViewMessage {
       return { ok: true, message: { type: t, viewId, visible: m.visible } };
     case 'setPeriod': {
       const p = m.periodMs;
-      if (typeof p !== 'number' || !Number.isFinite(p) || p <= 0 || p > 3_600_000) return fail(t, 'periodMs must be a positive number');
+      // Any positive finite request is taken; the session clamps it (src/shared/limits.ts).
+      if (!isPeriodRequest(p)) return fail(t, 'periodMs must be a positive number');
       return { ok: true, message: { type: t, viewId, periodMs: p } };
     }
     case 'setPoints': {

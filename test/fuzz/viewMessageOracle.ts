@@ -41,7 +41,7 @@ const SHAPES: Record<string, { required?: Record<string, Rule>; optional?: Recor
   attach: { optional: { output: isShortId } },
   detach: {},
   visibility: { required: { visible: (v) => v === true || v === false } },
-  setPeriod: { required: { periodMs: (v) => typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 3_600_000 } },
+  setPeriod: { required: { periodMs: (v) => typeof v === 'number' && Number.isFinite(v) && v > 0 } },
   setPoints: { required: { points: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 100_000_000 } },
   pause: {},
   resume: {},
