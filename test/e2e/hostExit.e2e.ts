@@ -6,35 +6,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { descendants } from '../../bench/proc.mjs';
 import { startCodeServer, type CodeServer } from '../../scripts/lib/codeServer.mjs';
 import { REPO_ROOT, e2e, findFrame, openWorkbench, runCommand, screenshot, sleep, waitFor, waitForDiagnostics } from './harness';
 
 const MIME = 'application/vnd.liveplot.session+json';
-
-/** Processes started by `pid`, recursively (Linux /proc). */
-function descendants(pid: number): number[] {
-  const out: number[] = [];
-  const walk = (p: number) => {
-    let tasks: string[] = [];
-    try {
-      tasks = fs.readdirSync(`/proc/${p}/task`);
-    } catch {
-      return;
-    }
-    for (const t of tasks) {
-      let kids = '';
-      try {
-        kids = fs.readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim();
-      } catch {}
-      for (const k of kids ? kids.split(/\s+/).map(Number) : []) {
-        out.push(k);
-        walk(k);
-      }
-    }
-  };
-  walk(pid);
-  return out;
-}
 
 function cmdline(pid: number): string {
   try {
