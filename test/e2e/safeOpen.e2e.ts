@@ -30,7 +30,12 @@ describe('opening a notebook runs nothing (real UI)', function () {
     // Open it from the Explorer, as a user would.
     await runCommand(page, 'View: Show Explorer');
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hostile-e2e.liveplot' }).first();
-    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    // The file watcher may be slow to report the new file: refresh as a user would.
+    for (let i = 0; i < 4 && !(await row.isVisible().catch(() => false)); i++) {
+      await runCommand(page, 'File: Refresh Explorer').catch(() => undefined);
+      await row.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+    }
+    await row.waitFor({ state: 'visible', timeout: 5_000 });
     await row.dblclick();
     await page.locator('.notebook-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
 
