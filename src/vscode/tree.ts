@@ -134,7 +134,7 @@ export class SessionTree extends Disposable implements vscode.TreeDataProvider<T
       const idle = this.idle.list().filter((o) => o.notebook.key === element.key).length;
       const item = new vscode.TreeItem(element.label, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `group:${element.key}`;
-      item.description = idle ? `${count} live · ${idle} not running` : `${count}`;
+      item.description = idle ? (count ? `${count} live · ${idle} not running` : `${idle} not running`) : `${count}`;
       item.contextValue = idle ? 'group.idle' : 'group';
       item.iconPath = new vscode.ThemeIcon(element.key === 'panels' ? 'window' : element.key === 'api' ? 'extensions' : 'notebook');
       return item;

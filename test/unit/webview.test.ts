@@ -725,3 +725,85 @@ describe('notebook renderer', () => {
     }
   });
 });
+
+describe('PlotView: the not-started gate (opening never runs anything)', () => {
+  const notStarted = (over: Partial<Extract<HostToViewMessage, { type: 'not-started' }>> = {}): HostToViewMessage => ({
+    type: 'not-started',
+    viewId: VIEW,
+    state: 'pending',
+    message: 'not started — opened from a file: nothing runs until you start it',
+    title: 'Saved command',
+    sourceKind: 'command',
+    actions: ['Runs the program: sh -c "touch /tmp/x"', 'In the folder: /ws/.'],
+    ...over,
+  });
+  function makeOutputView(): Harness & { gate: HTMLElement; start: HTMLElement } {
+    const root = doc.createElement('div');
+    doc.body.appendChild(root);
+    const posted: ViewToHostMessage[] = [];
+    const { factory, charts } = chartRecorder();
+    const view = new PlotView(root, (m) => posted.push(m), { viewId: VIEW, closeLabel: 'Stop', createChart: factory, output: 'uuid-1' });
+    const q = <T extends HTMLElement>(sel: string) => {
+      const el = root.querySelector(sel);
+      assert.ok(el, `missing ${sel}`);
+      return el as T;
+    };
+    return { root, view, posted, charts, ds: root.dataset, q, gate: q('.lp-gate'), start: q('.lp-gate .lp-start') };
+  }
+
+  it('shows the title, kind, what starting would do, and a Start button; the status line stays short', () => {
+    const h = makeOutputView();
+    assert.equal(h.gate.hidden, true, 'hidden until the host says the output has no session');
+    h.view.handle(notStarted());
+    assert.equal(h.gate.hidden, false);
+    assert.equal(h.ds.state, 'not-started');
+    assert.match(h.gate.textContent ?? '', /Not started: Saved command \(command\)/);
+    const actions = [...h.gate.querySelectorAll('.lp-gate-actions li')].map((li) => li.textContent);
+    assert.deepEqual(actions, ['Runs the program: sh -c "touch /tmp/x"', 'In the folder: /ws/.']);
+    assert.equal(h.start.textContent, 'Start');
+    assert.equal(h.start.hasAttribute('disabled'), false);
+    assert.equal(h.q('.lp-state').textContent, 'not started');
+    h.view.dispose();
+  });
+
+  it('a synthetic click or key press (a script in the page) posts no start', () => {
+    const h = makeOutputView();
+    h.view.handle(notStarted());
+    h.start.click();
+    h.start.dispatchEvent(new win.KeyboardEvent('keydown', { key: 'Enter', bubbles: true }) as unknown as Event);
+    assert.deepEqual(h.posted.filter((m) => m.type === 'start'), []);
+    h.view.dispose();
+  });
+
+  it('a blocked output (restricted mode) says why and disables Start; a snapshot hides the gate and brings the chart', () => {
+    const h = makeOutputView();
+    h.view.handle(notStarted({ blocked: 'The command source needs a trusted workspace.' }));
+    assert.equal(h.start.hasAttribute('disabled'), true);
+    assert.match(h.q('.lp-gate-blocked').textContent ?? '', /trusted workspace/);
+    h.view.handle(snapshot(5));
+    assert.equal(h.gate.hidden, true);
+    assert.equal(h.ds.state, 'running');
+    assert.equal(h.ds.points, '5');
+    h.view.dispose();
+  });
+
+  it('stopped after running: keeps the last frame and "ended", and offers Start again', () => {
+    const h = makeOutputView();
+    h.view.handle(snapshot(5));
+    h.view.handle({ type: 'ended', viewId: VIEW, reason: 'user-closed' });
+    h.view.handle(notStarted({ state: 'stopped', message: 'stopped — start it again, or run its cell' }));
+    assert.equal(h.ds.state, 'ended');
+    assert.equal(h.ds.points, '5', 'the last frame stays');
+    assert.equal(h.gate.hidden, false);
+    assert.equal(h.start.textContent, 'Start again');
+    h.view.dispose();
+  });
+
+  it('hostile text in the message is shown as text, never as markup', () => {
+    const h = makeOutputView();
+    h.view.handle(notStarted({ title: '<img src=x onerror=alert(1)>', actions: ['<script>alert(1)</script>'] }));
+    assert.equal(h.gate.querySelector('img, script'), null);
+    assert.match(h.gate.textContent ?? '', /<script>alert\(1\)<\/script>/);
+    h.view.dispose();
+  });
+});

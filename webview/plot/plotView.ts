@@ -193,7 +193,8 @@ export class PlotView implements IDisposable {
           // A session that just ended here keeps its last frame and "ended"; the gate adds Start.
           if (!(msg.state === 'stopped' && this.state === 'ended')) {
             this.state = 'not-started';
-            this.statusOverride = typeof msg.message === 'string' && msg.message ? msg.message.slice(0, 2000) : 'not started';
+            // The gate above the chart says why and what Start would do; the status line stays short.
+            this.statusOverride = msg.state === 'stopped' ? 'stopped' : msg.state === 'error' ? 'could not start' : 'not started';
           }
           this.gate.show(msg);
           break;
