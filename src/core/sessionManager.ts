@@ -120,17 +120,21 @@ export class SessionManager extends Disposable {
 
   /** Refuses a spec beyond its source's caps or beyond what the memory budget has left (LimitError). */
   private checkMemory(spec: ResolvedSpec, limits: ManagerLimits): void {
-    const cap = sourceCapRefusal(spec);
+    const kind = this.opts.registry.descriptor(spec.source.kind);
+    const cap = sourceCapRefusal(spec, kind);
     if (cap !== undefined) throw new LimitError(cap);
     const budget = limits.memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB;
-    const refusal = budgetRefusal(spec, this.memoryInUse(), budget);
+    const refusal = budgetRefusal(spec, this.memoryInUse(), budget, kind);
     if (refusal !== undefined) throw new LimitError(refusal);
   }
 
   /** Bytes the live sessions' rings hold, or may hold by their estimate, whichever is more. */
   memoryInUse(): number {
     let bytes = 0;
-    for (const s of this.sessions.values()) bytes += Math.max(estimateRingBytes(s.currentSpec()), s.bufferBytes);
+    for (const s of this.sessions.values()) {
+      const spec = s.currentSpec();
+      bytes += Math.max(estimateRingBytes(spec, this.opts.registry.descriptor(spec.source.kind)), s.bufferBytes);
+    }
     return bytes;
   }
 

@@ -85,6 +85,28 @@ export interface SourceKindDescriptor {
   readonly schema: SourceOptionsSchema;
   /** Offered by New Session: it starts without options. */
   readonly inNewSession?: boolean;
+  /**
+   * Columns (series) a session of this kind may record, for the memory budget.
+   * Default: the session's limit (64), right for push sources.
+   */
+  readonly seriesBound?: (source: SourceSpec) => number;
+  /** A refusal of a spec beyond the kind's own caps (e.g. `random`'s points), else `undefined`. */
+  readonly capRefusal?: (spec: { readonly points: number; readonly source: SourceSpec }) => string | undefined;
+  /**
+   * What starting a session of this kind would do, one line per effect, for the
+   * "not started" state of a notebook output (see startPreview.ts). `source` is
+   * untrusted (any shape). Default: a line naming the kind and its options.
+   */
+  readonly preview?: (source: Readonly<Record<string, unknown>>, env: PreviewEnv) => string[];
+}
+
+/** What the host knows that changes a preview (settings, workspace, trust). */
+export interface PreviewEnv {
+  /** The folder commands run in and relative paths resolve against. */
+  readonly cwd?: string;
+  /** The UDP address from settings. */
+  readonly udp: { readonly address: string; readonly port: number };
+  readonly trusted: boolean;
 }
 
 /** The option names a kind accepts (its schema's properties), for `checkKnownOptions`. */

@@ -1,22 +1,23 @@
 /**
  * What starting a notebook output's session would do, in words a user can
  * check before pressing Start: the program and its arguments, the file, the
- * URL, the UDP address. Shown by the renderer's "not started" state and the
- * tree. The text comes from the output itself (the file), so it is shown as it
- * is (quoted, cut to a readable length), never interpreted. Plain TypeScript.
+ * URL, the UDP address. Shown by the renderer's "not started" state. Each source
+ * kind writes its own lines (its descriptor's `preview`); this module picks the
+ * kind, the title and whether Start can work here. The payload comes from a
+ * file: any shape, shown as text, never interpreted. Plain TypeScript.
  */
-import { isLoopback, type UdpAddress } from './sources/udp';
+import type { PreviewEnv, SourceKindDescriptor } from './source';
+import { cut } from './sources/previewText';
+
+export { shellWord } from './sources/previewText';
 
 /** What the host knows that changes the preview. */
-export interface PreviewContext {
-  /** The workspace folder commands run in and relative paths resolve against. */
-  readonly cwd?: string;
-  /** The UDP address from settings (the spec may choose another in a trusted workspace). */
-  readonly udp: UdpAddress;
-  readonly trusted: boolean;
+export interface PreviewContext extends PreviewEnv {
   /** Whether a source kind needs a trusted workspace (unknown kinds do). */
   readonly needsTrust: (kind: string) => boolean;
   readonly knownKinds: readonly string[];
+  /** The preview of a registered kind, if it has one. */
+  readonly previewOf?: (kind: string) => SourceKindDescriptor['preview'];
 }
 
 export interface StartPreview {
@@ -28,71 +29,20 @@ export interface StartPreview {
   readonly blocked?: string;
 }
 
-const MAX_LINE = 400;
-
-function cut(s: string): string {
-  return s.length > MAX_LINE ? `${s.slice(0, MAX_LINE)}… (${s.length} characters)` : s;
-}
-
-/** A word for a command line: bare if safe, else in double quotes with escapes. */
-export function shellWord(v: unknown): string {
-  const s = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v);
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : JSON.stringify(s);
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
-}
-
-function joinPath(cwd: string | undefined, p: string): string {
-  if (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || !cwd) return p;
-  return `${cwd.replace(/[\\/]+$/, '')}/${p}`;
-}
-
 function previewActions(source: Record<string, unknown>, kind: string, ctx: PreviewContext): string[] {
-  switch (kind) {
-    case 'random':
-    case 'sine':
-      return ['Generates demo data (no program, file or network).'];
-    case 'api':
-      return ['Waits for samples that another extension pushes through the Live Plot API.'];
-    case 'udp': {
-      const asked = str(source.address);
-      const loopbackOnly = asked !== undefined && !ctx.trusted && !isLoopback(asked);
-      const address = loopbackOnly ? `127.0.0.1 (not ${asked.slice(0, 100)}: restricted mode listens on loopback only)` : asked ?? ctx.udp.address;
-      const port = typeof source.port === 'number' ? source.port : ctx.udp.port;
-      const match = source.match === undefined ? 'every series' : `series matching ${cut(JSON.stringify(source.match))}`;
-      return loopbackOnly
-        ? [`Listens for UDP telemetry on port ${port} of ${address} (${match}).`]
-        : [`Listens for UDP telemetry on ${address}:${port} (${match}).`];
-    }
-    case 'command': {
-      const args = Array.isArray(source.args) ? source.args : [];
-      const line = [source.command, ...args].map(shellWord).join(' ');
-      const out = [`Runs the program: ${cut(line)}${source.shell === true ? ' (through the shell)' : ''}`];
-      out.push(`In the folder: ${cut(joinPath(ctx.cwd, str(source.cwd) ?? '.'))}`);
-      if (source.env && typeof source.env === 'object' && !Array.isArray(source.env)) {
-        const env = Object.entries(source.env as Record<string, unknown>).map(([k, v]) => `${k}=${shellWord(v)}`);
-        if (env.length) out.push(`With the environment: ${cut(env.join(' '))}`);
-      }
-      return out;
-    }
-    case 'file':
-      return [`Reads the file: ${cut(joinPath(ctx.cwd, str(source.path) ?? '(no path)'))}`];
-    case 'http': {
-      const out = [`Polls the URL once a period: ${cut(str(source.url) ?? '(no url)')}`];
-      if (source.headers && typeof source.headers === 'object' && !Array.isArray(source.headers)) {
-        const names = Object.keys(source.headers as object);
-        if (names.length) out.push(`With the headers: ${cut(names.join(', '))}`);
-      }
-      return out;
-    }
-    default: {
-      const { kind: _k, ...options } = source;
-      const opts = Object.keys(options).length ? ` with the options ${cut(JSON.stringify(options))}` : '';
-      return [`Starts the source "${kind}", provided by another extension${opts}.`];
+  const own = ctx.previewOf?.(kind);
+  if (own) {
+    try {
+      const lines = own(source, ctx);
+      // Kinds cut their own lines (previewText.ts); this only bounds a registered kind's.
+      if (Array.isArray(lines)) return lines.filter((l): l is string => typeof l === 'string').slice(0, 20).map((l) => (l.length > 2000 ? `${l.slice(0, 2000)}…` : l));
+    } catch {
+      // A preview that throws (a registered kind's) falls back to the generic line.
     }
   }
+  const { kind: _k, ...options } = source;
+  const opts = Object.keys(options).length ? ` with the options ${cut(JSON.stringify(options))}` : '';
+  return [`Starts the source "${kind}"${opts}.`];
 }
 
 /** The preview of an output's payload (untrusted: any shape). */

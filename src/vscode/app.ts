@@ -60,6 +60,7 @@ export class LivePlotApp extends Disposable {
         udp: readUdp(),
         trusted: vscode.workspace.isTrusted,
         needsTrust: (kind) => registry.needsTrust(kind),
+        previewOf: (kind) => registry.descriptor(kind)?.preview,
         knownKinds: registry.kinds,
       })),
     );

@@ -4,6 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { estimateRingBytes } from '../../src/core/memoryBudget';
+import { sineSourceKind } from '../../src/core/sources/sine';
 import { LimitError } from '../../src/core/sessionManager';
 import { SpecError, validateSpec } from '../../src/core/spec';
 import { makeManager, TestOwner, LIMITS } from './helpers/fixtures';
@@ -18,7 +19,7 @@ describe('memory budget', () => {
     clock.advance(1000);
     // 1000 points + 1000 rows of headroom, 5 columns (x + 4 waves), 8 bytes each.
     assert.equal(s.bufferBytes, 2000 * 5 * 8);
-    assert.equal(estimateRingBytes(validateSpec({ source: { kind: 'sine', waves: 4 }, points: 1000 }, { ...LIMITS, knownKinds: ['sine'] })), 80_000);
+    assert.equal(estimateRingBytes(validateSpec({ source: { kind: 'sine', waves: 4 }, points: 1000 }, { ...LIMITS, knownKinds: ['sine'] }), sineSourceKind), 80_000);
     // Push sources are counted at the session's series limit (64 + x).
     assert.equal(estimateRingBytes(validateSpec({ source: { kind: 'udp' }, points: 100 }, { ...LIMITS, knownKinds: ['udp'] })), 200 * 65 * 8);
     manager.dispose();

@@ -1,6 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { shellWord, startPreview, type PreviewContext } from '../../src/core/startPreview';
+import { builtinSourceKinds } from '../../src/core/sources/registry';
+import { UdpHub } from '../../src/core/sources/udp';
+
+// The real built-in kinds' previews (each kind writes its own lines).
+const KINDS = builtinSourceKinds(new UdpHub());
 
 const ctx = (over: Partial<PreviewContext> = {}): PreviewContext => ({
   cwd: '/work/ws',
@@ -8,6 +13,7 @@ const ctx = (over: Partial<PreviewContext> = {}): PreviewContext => ({
   trusted: true,
   needsTrust: (k) => !['random', 'sine', 'udp', 'api'].includes(k),
   knownKinds: ['random', 'sine', 'udp', 'api', 'command', 'file', 'http'],
+  previewOf: (k) => KINDS.find((d) => d.kind === k)?.preview,
   ...over,
 });
 
@@ -47,6 +53,10 @@ describe('startPreview: what Start would do, shown before anything runs', () => 
     const udp = startPreview({ source: { kind: 'udp', address: '0.0.0.0' } }, r);
     assert.equal(udp.blocked, undefined);
     assert.match(udp.actions[0]!, /^Listens for UDP telemetry on port 47269 of 127\.0\.0\.1 \(not 0\.0\.0\.0: restricted mode/);
+    // A kind of another extension: a generic line with its options.
+    assert.deepEqual(startPreview({ source: { kind: 'thirdparty', device: 'x' } }, { ...ctx(), knownKinds: ['thirdparty'] }).actions, [
+      'Starts the source "thirdparty" with the options {"device":"x"}.',
+    ]);
     assert.equal(startPreview({ source: { kind: 'random' } }, r).blocked, undefined);
   });
 

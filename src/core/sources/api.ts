@@ -155,6 +155,7 @@ export const apiSourceKind: SourceKindDescriptor = {
   label: 'api',
   description: 'samples pushed by another extension through the API',
   needsTrust: false,
+  preview: () => ['Waits for samples that another extension pushes through the Live Plot API.'],
   factory: createApiSource,
   schema: { markdownDescription: 'Another extension pushes samples through the API (`handle.push`). No options.', properties: {} },
 };

@@ -9,6 +9,7 @@ import { redactText } from '../redact';
 import { booleanOption, checkKnownOptions, errorCode, integerOption, MalformedReport, stringMapOption, stringOption } from './common';
 import { errorMessage } from '../errors';
 import { WATCHDOG_SOURCE, WatchdogConfig } from './watchdog';
+import { cut, joinPath, keysOf, shellWord, str } from './previewText';
 
 /** Time between SIGTERM and SIGKILL when a session ends. */
 export const KILL_GRACE_MS = 1000;
@@ -553,6 +554,15 @@ export function commandSourceKind(baseCwd?: () => string | undefined): SourceKin
     description: 'runs a program and plots its stdout',
     needsTrust: true,
     untrustedReason: COMMAND_UNTRUSTED,
+    preview: (source, env) => {
+      const args = Array.isArray(source.args) ? source.args : [];
+      const line = [source.command, ...args].map(shellWord).join(' ');
+      const out = [`Runs the program: ${cut(line)}${source.shell === true ? ' (through the shell)' : ''}`];
+      out.push(`In the folder: ${cut(joinPath(env.cwd, str(source.cwd) ?? '.'))}`);
+      const env2 = keysOf(source.env).map((k) => `${k}=${shellWord((source.env as Record<string, unknown>)[k])}`);
+      if (env2.length) out.push(`With the environment: ${cut(env2.join(' '))}`);
+      return out;
+    },
     factory: commandSourceFactory(baseCwd),
     schema: COMMAND_SCHEMA,
   };

@@ -8,6 +8,7 @@ import type { SourceSpec } from '../spec';
 import { checkKnownOptions, errorCode, MalformedReport, stringOption } from './common';
 import { errorMessage } from '../errors';
 import { untrustedMessage } from './command';
+import { cut, joinPath, str } from './previewText';
 
 const stat = promisify(fs.stat);
 const fstat = promisify(fs.fstat);
@@ -295,6 +296,7 @@ export function fileSourceKind(baseCwd?: () => string | undefined): SourceKindDe
     description: 'tails a file of telemetry lines',
     needsTrust: true,
     untrustedReason: FILE_UNTRUSTED,
+    preview: (source, env) => [`Reads the file: ${cut(joinPath(env.cwd, str(source.path) ?? '(no path)'))}`],
     factory: fileSourceFactory(baseCwd),
     schema: FILE_SCHEMA,
   };

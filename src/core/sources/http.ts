@@ -5,6 +5,7 @@ import { optionNames, type ResourceCounters, type Source, type SourceContext, ty
 import type { SourceSpec } from '../spec';
 import { redactUrl, redactText } from '../redact';
 import { untrustedMessage } from './command';
+import { cut, keysOf, str } from './previewText';
 import { checkKnownOptions, errorCode, integerOption, stringMapOption, stringOption } from './common';
 
 /** Timeout when the spec gives none (further capped at 80 % of the period). */
@@ -382,6 +383,16 @@ export const httpSourceKind: SourceKindDescriptor = {
   description: 'polls a JSON endpoint once a period',
   needsTrust: true,
   untrustedReason: HTTP_UNTRUSTED,
+  seriesBound: (s) => {
+    const p = s.paths;
+    return Array.isArray(p) ? p.length : p !== null && typeof p === 'object' ? Object.keys(p).length : 64;
+  },
+  preview: (source) => {
+    const out = [`Polls the URL once a period: ${cut(str(source.url) ?? '(no url)')}`];
+    const names = keysOf(source.headers);
+    if (names.length) out.push(`With the headers: ${cut(names.join(', '))}`);
+    return out;
+  },
   factory: createHttpSource,
   schema: HTTP_SCHEMA,
 };

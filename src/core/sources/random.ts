@@ -65,6 +65,12 @@ export const randomSourceKind: SourceKindDescriptor = {
   needsTrust: false,
   factory: createRandomSource,
   inNewSession: true,
+  seriesBound: () => 1,
+  capRefusal: (spec) =>
+    spec.points > RANDOM_MAX_POINTS
+      ? `Live Plot: a random source generates every point of its window each period; at most ${RANDOM_MAX_POINTS} points (got ${spec.points}).`
+      : undefined,
+  preview: () => ['Generates demo data (no program, file or network).'],
   schema: {
     markdownDescription: 'The classic demo: every period a fresh frame of `points` uniform random values over x = 1..points. Options: `min`, `max`.',
     properties: {

@@ -57,6 +57,11 @@ export class SourceRegistry {
     return this.byKind.get(kind)?.factory;
   }
 
+  /** The descriptor of `kind`, if registered. */
+  descriptor(kind: string): SourceKindDescriptor | undefined {
+    return this.byKind.get(kind);
+  }
+
   /** The registered kinds' descriptors, in registration order (New Session lists those with `inNewSession`). */
   descriptors(): SourceKindDescriptor[] {
     return [...this.byKind.values()];

@@ -87,6 +87,8 @@ export const sineSourceKind: SourceKindDescriptor = {
   needsTrust: false,
   factory: createSineSource,
   inNewSession: true,
+  seriesBound: (s) => (typeof s.waves === 'number' && Number.isInteger(s.waves) && s.waves >= 1 ? s.waves : 3),
+  preview: () => ['Generates demo data (no program, file or network).'],
   schema: {
     markdownDescription: 'A few synthetic sine waves, streaming. Options: `waves`, `frequencyHz`, `sampleRateHz`.',
     properties: {

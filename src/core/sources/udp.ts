@@ -7,6 +7,7 @@ import { optionNames, type ResourceCounters, type Source, type SourceContext, ty
 import type { SourceSpec } from '../spec';
 import { checkKnownOptions, compileGlobs, errorCode, globOption, integerOption, MalformedReport, stringOption } from './common';
 import { errorMessage } from '../errors';
+import { cut, str } from './previewText';
 
 import { DEFAULT_UDP_ADDRESS, DEFAULT_UDP_PORT } from '../../shared/limits';
 
@@ -346,6 +347,15 @@ export function udpSourceKind(hub: UdpHub, defaults: () => UdpAddress | undefine
       return `telemetry lines (Teleplot format) on UDP ${d.address}:${d.port}`;
     },
     needsTrust: false,
+    preview: (source, env) => {
+      const asked = str(source.address);
+      const port = typeof source.port === 'number' ? source.port : env.udp.port;
+      const match = source.match === undefined ? 'every series' : `series matching ${cut(JSON.stringify(source.match))}`;
+      if (asked !== undefined && !env.trusted && !isLoopback(asked)) {
+        return [`Listens for UDP telemetry on port ${port} of 127.0.0.1 (not ${asked.slice(0, 100)}: restricted mode listens on loopback only) (${match}).`];
+      }
+      return [`Listens for UDP telemetry on ${asked ?? env.udp.address}:${port} (${match}).`];
+    },
     factory: udpSourceFactory(hub, defaults),
     inNewSession: true,
     schema: UDP_SCHEMA,
