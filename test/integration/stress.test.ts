@@ -106,6 +106,9 @@ describe('lifecycle stress (seeded)', function () {
   }
   /** Outputs seen in a notebook as it was (re)opened from disk, not started since. */
   const notStarted = new Set<string>();
+  /** Outputs produced by running a cell in this window (they start by themselves, also after an undo). */
+  const ranHere = new Set<string>();
+  const allUuids = () => new Set(vscode.workspace.notebookDocuments.flatMap((d) => d.getCells().flatMap((c) => uuidsOf(c))));
   function pendingIn(nb: vscode.NotebookDocument): string[] {
     return nb.getCells().flatMap((c) => uuidsOf(c)).filter((u) => notStarted.has(u));
   }
@@ -339,7 +342,17 @@ describe('lifecycle stress (seeded)', function () {
       run: async () => {
         const nb = pick(openNotebooks());
         await showNotebook(nb);
+        const before = new Set(nb.getCells().flatMap((c) => uuidsOf(c)));
         await vscode.commands.executeCommand('undo');
+        // An undo (VS Code keeps a document's undo stack across close and reopen)
+        // may bring back an output: one this window produced by running its cell
+        // starts again; any other (from disk) waits for Start.
+        await sleep(200);
+        for (const u of nb.getCells().flatMap((c) => uuidsOf(c))) {
+          if (before.has(u)) continue;
+          if (ranHere.has(u)) notStarted.delete(u);
+          else notStarted.add(u);
+        }
         return nb.uri.path.slice(nb.uri.path.lastIndexOf('/') + 1);
       },
     },
@@ -467,9 +480,11 @@ describe('lifecycle stress (seeded)', function () {
       const c = counts.get(op.name) ?? { n: 0, ms: 0 };
       counts.set(op.name, c);
       const s0 = Date.now();
+      const uuidsBefore = op.name.startsWith('run ') ? allUuids() : undefined;
       let detail: string;
       try {
         detail = await op.run();
+        if (uuidsBefore) for (const u of allUuids()) if (!uuidsBefore.has(u)) ranHere.add(u);
       } catch (e) {
         log.push(`${step}: ${op.name} FAILED`);
         fail(step, `operation "${op.name}" failed: ${(e as Error).stack ?? e}`);
