@@ -27,16 +27,20 @@ describe('opening a notebook runs nothing (real UI)', function () {
       JSON.stringify({ cells: [{ kind: 'code', language: 'json', value: JSON.stringify(spec, null, 2), outputs: [{ items: { [MIME]: { ...spec, version: 1, session: '11111111-2222-4333-8444-555555555555' } } }] }] }),
     );
 
-    // Open it from the Explorer, as a user would.
-    await runCommand(page, 'View: Show Explorer');
-    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hostile-e2e.liveplot' }).first();
-    // The file watcher may be slow to report the new file: refresh as a user would.
-    for (let i = 0; i < 4 && !(await row.isVisible().catch(() => false)); i++) {
-      await runCommand(page, 'File: Refresh Explorer').catch(() => undefined);
-      await row.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+    // Open it with Quick Open (Ctrl+P), as a user would: it searches the disk, so it
+    // does not depend on the Explorer's file watcher noticing the new file.
+    const input = page.locator('.quick-input-widget input');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill('hostile-e2e.liveplot');
+      const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'hostile-e2e.liveplot' }).first();
+      if (await pick.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) {
+        await page.keyboard.press('Enter');
+        break;
+      }
     }
-    await row.waitFor({ state: 'visible', timeout: 5_000 });
-    await row.dblclick();
     await page.locator('.notebook-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
 
     const frame = await findFrame(page, '.lp-gate:not([hidden])', 30_000);
