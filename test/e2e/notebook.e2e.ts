@@ -79,9 +79,12 @@ describe('notebook sessions (real UI)', function () {
     assert.equal(d.timers, 2);
 
     // The Stop button in an output ends its session and leaves the last frame in place.
+    // Stop an output that is on screen (a click on one scrolled out of the notebook's
+    // viewport would land on whatever is drawn there).
     const out = await findFrame(page, '.lp-root[data-session]:not([data-session=""])', 20_000);
-    const stopped = out.locator('.lp-root[data-state="running"]').first();
-    const stoppedId = await stopped.getAttribute('data-session');
+    const onScreen = await waitForDiagnostics<Diag>(undefined, (x) => x.list.some((s) => s.visibleViews > 0), 15_000);
+    const stoppedId = onScreen.list.find((s) => s.visibleViews > 0)!.id;
+    const stopped = out.locator(`.lp-root[data-session="${stoppedId}"]`);
     const pointsBefore = Number(await stopped.getAttribute('data-points'));
     await stopped.locator('vscode-button.lp-close').click();
     d = await waitForDiagnostics<Diag>(undefined, (x) => x.sessions === 1 && !x.list.some((s) => s.id === stoppedId), 15_000);
