@@ -33,6 +33,8 @@ function commonOptions(production) {
  */
 export function bundleOptions({ production = false } = {}) {
   const common = commonOptions(production);
+  /** What the two pages (panel and notebook renderer) share. */
+  const page = { ...common, outdir: 'dist/webview', platform: 'browser', format: 'esm', target: 'es2022' };
   return {
     extension: {
       ...common,
@@ -44,21 +46,13 @@ export function bundleOptions({ production = false } = {}) {
       external: ['vscode'],
     },
     panel: {
-      ...common,
+      ...page,
       entryPoints: { panel: 'webview/panel.ts' },
-      outdir: 'dist/webview',
-      platform: 'browser',
-      format: 'esm',
-      target: 'es2022',
       loader: { '.css': 'css' },
     },
     renderer: {
-      ...common,
+      ...page,
       entryPoints: { renderer: 'webview/renderer.ts' },
-      outdir: 'dist/webview',
-      platform: 'browser',
-      format: 'esm',
-      target: 'es2022',
       // The renderer runs inside VS Code's notebook webview: it injects its CSS itself.
       loader: { '.css': 'text' },
     },
